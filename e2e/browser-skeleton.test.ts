@@ -1,0 +1,57 @@
+// Chromium loads the web client from a running gateway with the strict CSP: no console errors,
+// no CSP violations.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, launchChromium } from './support/browser.ts';
+import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
+import { freePort } from './support/ports.ts';
+
+const executable = chromiumPath();
+
+describe.skipIf(executable === null)('web client in Chromium', () => {
+  let gateway: GatewayProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    gateway = await startGateway({
+      args: ['serve', '--demo'],
+      env: {
+        MOCK_IDP_PORT: String(await freePort()),
+        MOCK_RACK_PORT: String(await freePort()),
+        LOG_FORMAT: 'json',
+      },
+    });
+    await gateway.waitHealthy(60_000);
+    browser = await launchChromium(executable ?? '');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+  });
+
+  it('renders the landing page without console errors or CSP violations', async () => {
+    const page = await browser.newPage();
+    const problems: string[] = [];
+    page.on('console', (msg) => {
+      if (msg.type() === 'error' || msg.type() === 'warning')
+        problems.push(`${msg.type()}: ${msg.text()}`);
+    });
+    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    await page.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`);
+      });
+    });
+    const response = await page.goto(`http://localhost:${gateway.port}/app/`, {
+      waitUntil: 'networkidle',
+    });
+    expect(response?.status()).toBe(200);
+    await expect(page.getByRole('heading', { name: 'Rack Gateway' }).isVisible()).resolves.toBe(
+      true,
+    );
+    await expect(page.getByRole('link', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    expect(await page.textContent('footer')).toMatch(/Version \d+\.\d+\.\d+/);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});

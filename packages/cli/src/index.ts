@@ -1,0 +1,2 @@
+// The rack-gateway CLI (cli.md).
+export const CLI_NAME = 'rack-gateway';

@@ -1,0 +1,77 @@
+// Composition root: builds the fastify app from the configuration and the services passed in.
+// Nothing here reads globals; tests build an app with a fresh database in one call.
+import { randomUUID } from 'node:crypto';
+import fastifyCookie from '@fastify/cookie';
+import fastifySwagger from '@fastify/swagger';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import type { Config } from './config/types.js';
+import type { Database } from './db/database.js';
+import { sendError } from './http/error-mapper.js';
+import { NotFoundError } from './http/errors.js';
+import { registerHealth } from './http/health.js';
+import { type Readiness, registerReadinessGate } from './http/readiness.js';
+import { enforceRouteTable, registerRoute } from './http/register-route.js';
+import { registerRequestLog } from './http/request-log.js';
+import { registerSecurityHeaders } from './http/security-headers.js';
+import { registerSpa } from './http/spa.js';
+import { type Clock, systemClock } from './lib/clock.js';
+import type { Logger } from './logging/logger.js';
+
+export interface AppDeps {
+  readonly db: Database;
+  readonly logger: Logger;
+  /** Directory of the built web client (packages/web/dist). */
+  readonly webDistDir: string;
+  readonly readiness?: Readiness;
+  readonly clock?: Clock;
+}
+
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    logController: new LogController({
+      disableRequestLogging: true,
+      requestIdLogLabel: 'request_id',
+    }),
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    bodyLimit: config.server.apiBodyLimitBytes,
+    routerOptions: { maxParamLength: 500 },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  });
+  const clock = deps.clock ?? systemClock;
+  app.decorate('clock', clock);
+  app.decorateRequest('csrfTokenForPage', null);
+
+  enforceRouteTable(app);
+  app.setErrorHandler((err, request, reply) => sendError(err, request, reply));
+  app.setNotFoundHandler((request, reply) =>
+    sendError(
+      new NotFoundError(
+        'not_found',
+        `No route matches ${request.method} ${request.url.split('?')[0]}.`,
+      ),
+      request,
+      reply,
+    ),
+  );
+  registerSecurityHeaders(app, config);
+  if (config.logging.requests) registerRequestLog(app);
+  if (deps.readiness) registerReadinessGate(app, deps.readiness);
+  await app.register(fastifyCookie);
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'rack-gateway', version: config.version } },
+  });
+
+  registerHealth(app, { db: deps.db });
+  registerRoute(app, { method: 'GET', path: '/openapi.json', handler: () => app.swagger() });
+  registerSpa(app, { distDir: deps.webDistDir });
+  return app;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    clock: Clock;
+  }
+}

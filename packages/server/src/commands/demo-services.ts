@@ -1,0 +1,70 @@
+// Demo mode's in-process companions: the mock IdP and the mock rack, plus the start-up banner.
+import { type MockIdp, startMockIdp } from '@rack-gateway/mock-idp';
+import { type MockRack, startMockRack } from '@rack-gateway/mock-rack';
+import { DEMO_USERS, type DemoPlan } from '../config/demo-env.js';
+import type { Config } from '../config/types.js';
+
+export interface DemoServices {
+  close(): Promise<void>;
+}
+
+export async function startDemoServices(plan: DemoPlan, config: Config): Promise<DemoServices> {
+  const started: (MockIdp | MockRack)[] = [];
+  try {
+    if (plan.mockIdp) {
+      const base = config.server.publicUrl.origin;
+      started.push(
+        await startMockIdp({
+          port: plan.mockIdp.port,
+          clients: [
+            {
+              clientId: plan.mockIdp.clientId,
+              clientSecret: plan.mockIdp.clientSecret,
+              redirectUris: [
+                `${base}/api/v1/auth/web/callback`,
+                `${base}/api/v1/auth/cli/callback`,
+              ],
+            },
+          ],
+        }),
+      );
+    }
+    if (plan.mockRack) {
+      started.push(
+        await startMockRack({ port: plan.mockRack.port, password: plan.mockRack.password }),
+      );
+    }
+  } catch (err) {
+    await Promise.all(started.map((s) => s.close()));
+    throw new Error(`demo mode could not start its mock services: ${(err as Error).message}`, {
+      cause: err,
+    });
+  }
+  return { close: async () => void (await Promise.all(started.map((s) => s.close()))) };
+}
+
+export function demoBanner(config: Config, plan: DemoPlan): string {
+  const url = config.server.publicUrl.origin;
+  const lines = [
+    '',
+    '  rack-gateway demo is running',
+    '',
+    `  Gateway:   ${url}/app/`,
+    `  Health:    ${url}/api/v1/health`,
+    plan.mockIdp
+      ? `  Mock IdP:  ${config.oidc.issuer.origin}`
+      : `  IdP:       ${config.oidc.issuer.origin}`,
+    plan.mockRack
+      ? `  Mock rack: ${config.rack.connection.url.origin}`
+      : `  Rack:      ${config.rack.connection.url.origin}`,
+    `  Data dir:  ${config.database.url ? '(PostgreSQL from DATABASE_URL)' : config.database.dataDir}`,
+    '',
+    '  Demo users (pick one on the mock IdP sign-in page):',
+    ...DEMO_USERS.map((u) => `    ${u.email.padEnd(24)} ${u.role}`),
+    '',
+    '  WARNING: demo mode lets anyone on this machine sign in. Never use it in production.',
+    '  Press Ctrl-C to stop.',
+    '',
+  ];
+  return lines.join('\n');
+}

@@ -1,0 +1,71 @@
+// `rack-gateway-server serve [--demo] [--port N]`: validate, open the database, listen, then finish
+// start-up (migrations, domain steps) in the background and drain gracefully on SIGTERM/SIGINT.
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../app.js';
+import { FatalStartupError, migrationStep, runBootstrap } from '../bootstrap.js';
+import { openDatabase } from '../db/connect.js';
+import { createReadiness } from '../http/readiness.js';
+import { createLogger } from '../logging/logger.js';
+import { type DemoServices, demoBanner, startDemoServices } from './demo-services.js';
+import { loadOrExit } from './load.js';
+import { EXIT, err, out } from './output.js';
+
+export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
+
+export async function serve(options: { demo?: boolean; port?: number }): Promise<void> {
+  const { config, demo, warnings } = loadOrExit(options);
+  const logger = createLogger(config);
+  for (const w of warnings) logger.warn(`configuration: ${w}`);
+  if (config.secrets.generated) {
+    logger.warn(
+      `development secrets are kept in ${config.database.dataDir}/secrets.json; never use them in production`,
+    );
+  }
+  if (config.mode === 'production' && config.oidc.allowedDomains.length === 0) {
+    logger.warn(
+      'OIDC_ALLOWED_DOMAINS is empty: any account the IdP authenticates may sign in if its user exists',
+    );
+  }
+  let services: DemoServices | null = null;
+  if (demo) services = await startDemoServices(demo, config);
+  const opened = await openDatabase(config, logger);
+  const readiness = createReadiness();
+  const app = await buildApp(config, {
+    db: opened.db,
+    logger,
+    webDistDir: WEB_DIST_DIR,
+    readiness,
+  });
+  const steps = config.database.autoMigrate ? [migrationStep(opened, logger)] : [];
+  const boot = runBootstrap({ config, steps, readiness, logger });
+
+  let closing = false;
+  const shutdown = async (code: number): Promise<void> => {
+    if (closing) return;
+    closing = true;
+    boot.stop();
+    logger.info('shutting down: draining requests');
+    const grace = setTimeout(() => {
+      logger.error('drain took longer than SHUTDOWN_GRACE_SECONDS; exiting');
+      process.exit(code || EXIT.failed);
+    }, config.server.shutdownGraceSeconds * 1000);
+    grace.unref();
+    await app
+      .close()
+      .catch((e: unknown) => logger.error({ err: e }, 'error while closing the server'));
+    await opened.db.close().catch(() => undefined);
+    await services?.close();
+    logger.flush();
+    process.exit(code);
+  };
+  process.once('SIGTERM', () => void shutdown(EXIT.ok));
+  process.once('SIGINT', () => void shutdown(EXIT.ok));
+
+  await app.listen({ port: config.server.port, host: config.server.bindAddress });
+  logger.info({ url: config.server.publicUrl.origin, mode: config.mode }, 'rack-gateway listening');
+  if (demo) out(demoBanner(config, demo));
+  boot.done.catch((e: unknown) => {
+    err(e instanceof FatalStartupError ? e.message : `start-up failed: ${(e as Error).message}`);
+    void shutdown(EXIT.usage);
+  });
+}

@@ -1,0 +1,57 @@
+// Opens the configured store: PostgreSQL when DATABASE_URL is set, else embedded PGlite in the data
+// directory. Also opens the dedicated session used for migrations.
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Config } from '../config/types.js';
+import type { Logger } from '../logging/logger.js';
+import type { Database } from './database.js';
+import { acquireDataDirLock } from './embedded-lock.js';
+import type { MigrationSession } from './migrate.js';
+import { openPglite } from './pglite.js';
+import { openPostgres } from './postgres.js';
+
+export interface OpenedDatabase {
+  readonly db: Database;
+  /** Opens a single-connection session for migrations (DATABASE_MIGRATION_URL on PostgreSQL). */
+  openMigrationSession(): Promise<MigrationSession>;
+}
+
+export async function openDatabase(config: Config, logger: Logger): Promise<OpenedDatabase> {
+  const { url, migrationUrl, poolMax, statementTimeoutMs, dataDir } = config.database;
+  if (url !== null) {
+    const db = openPostgres({ url, poolMax, statementTimeoutMs, logger });
+    return {
+      db,
+      async openMigrationSession() {
+        const client = new pg.Client({
+          connectionString: migrationUrl ?? url,
+          application_name: 'rack-gateway-migrate',
+        });
+        client.on('error', () => undefined);
+        await client.connect();
+        return {
+          async query<T extends Record<string, unknown>>(
+            text: string,
+            params: readonly unknown[] = [],
+          ) {
+            return (await client.query(text, params as unknown[])).rows as T[];
+          },
+          release: () => client.end(),
+        };
+      },
+    };
+  }
+  const release = acquireDataDirLock(dataDir);
+  const inner = await openPglite(join(dataDir, 'pgdata'));
+  const db: Database = {
+    ...inner,
+    async close() {
+      await inner.close();
+      release();
+    },
+  };
+  return {
+    db,
+    openMigrationSession: async () => ({ query: db.query, release: async () => undefined }),
+  };
+}

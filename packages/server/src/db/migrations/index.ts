@@ -1,0 +1,10 @@
+// Every schema change, in order. A shipped migration is never edited (its checksum is recorded);
+// add a new one instead. SQL stays within what PostgreSQL 15 and PGlite both accept.
+import { m0001Foundation } from './0001-foundation.js';
+
+export interface Migration {
+  readonly id: string;
+  readonly sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [m0001Foundation];

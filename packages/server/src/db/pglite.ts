@@ -1,0 +1,46 @@
+// Embedded PGlite (PostgreSQL compiled to WASM), persisted under the data directory. It is a single
+// connection, so transactions are serialised by PGlite itself.
+import { PGlite } from '@electric-sql/pglite';
+import { drizzle } from 'drizzle-orm/pglite';
+import type { Database, NotificationHandler, Orm, SqlRunner } from './database.js';
+
+interface QueryableLike {
+  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+}
+
+const runner = (client: QueryableLike): SqlRunner => ({
+  async query<T extends Record<string, unknown>>(text: string, params: readonly unknown[] = []) {
+    const result = await client.query<T>(text, [...params]);
+    return result.rows;
+  },
+});
+
+export function wrapPglite(pglite: PGlite): Database {
+  return {
+    kind: 'pglite',
+    orm: drizzle(pglite) as unknown as Orm,
+    query: runner(pglite).query,
+    transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+      return pglite.transaction((tx) => fn(runner(tx)));
+    },
+    async ping() {
+      if (pglite.closed) throw new Error('embedded database is closed');
+      await pglite.query('SELECT 1');
+    },
+    async listen(channel: string, handler: NotificationHandler) {
+      const unsubscribe = await pglite.listen(channel, handler);
+      return unsubscribe;
+    },
+    async notify(channel: string, payload: string) {
+      await pglite.query('SELECT pg_notify($1, $2)', [channel, payload]);
+    },
+    async close() {
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+export async function openPglite(dataDir: string | null): Promise<Database> {
+  const pglite = dataDir === null ? await PGlite.create() : await PGlite.create({ dataDir });
+  return wrapPglite(pglite);
+}

@@ -1,0 +1,55 @@
+// rack-gateway-server: serve | migrate | config check | version | help (config.md §4).
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { configCheck } from './commands/config-check.js';
+import { migrateCommand } from './commands/migrate.js';
+import { EXIT } from './commands/output.js';
+import { serve } from './commands/serve.js';
+import { SERVER_VERSION } from './config/version.js';
+
+function portArg(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 65535)
+    throw new InvalidArgumentError('must be an integer between 1 and 65535');
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command('rack-gateway-server')
+    .description('Security gateway in front of a Convox rack')
+    .version(SERVER_VERSION, '-v, --version')
+    .exitOverride();
+  program
+    .command('serve', { isDefault: true })
+    .description('run the gateway')
+    .option('--demo', 'demo mode: mock IdP, mock rack, demo users, embedded database')
+    .option('--port <n>', 'listen port (overrides PORT)', portArg)
+    .action((opts: { demo?: boolean; port?: number }) => serve(opts));
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .option('--status', 'list applied and pending migrations')
+    .action(async (opts: { status?: boolean }) => process.exit(await migrateCommand(opts)));
+  program
+    .command('config')
+    .description('configuration tools')
+    .command('check')
+    .option('--demo', 'check the demo-mode configuration')
+    .description('validate the environment and print the resolved configuration')
+    .action((opts: { demo?: boolean }) => process.exit(configCheck(opts)));
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => {
+      process.stdout.write(`${SERVER_VERSION}\n`);
+    });
+  return program;
+}
+
+export async function runCli(argv: readonly string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync([...argv], { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? EXIT.ok : EXIT.usage);
+    throw e;
+  }
+}
