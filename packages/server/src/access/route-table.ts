@@ -1,30 +1,19 @@
 // THE route table: who may call what, at which MFA level, under which audit action
-// (access-control.md §8-9). Registration refuses any route without a row here.
+// (access-control.md §8-9). Each domain declares its rows in routes/<domain>.ts; this file joins
+// them. Registration refuses any route without a row here.
+import type { AuditAction } from '../audit/catalogue.js';
+import type { Permission } from './permissions.js';
 import { type GatewayRoute, routeKey } from './route-types.js';
+import { SITE_ROUTES } from './routes/site.js';
 
-const publicRead = (path: string): GatewayRoute => ({
-  method: 'GET',
-  path,
-  permission: 'public',
-  mfa: 'none',
-  audit: null,
-});
+export type GatewayRouteEntry = GatewayRoute<Permission, AuditAction>;
 
-/** Site routes and health: public, never audited (access-control.md §9.1, first row). */
-const SITE_ROUTES: readonly GatewayRoute[] = [
-  publicRead('/api/v1/health'),
-  publicRead('/openapi.json'),
-  publicRead('/'),
-  publicRead('/app'),
-  publicRead('/app/*'),
-  publicRead('/favicon.ico'),
-  publicRead('/robots.txt'),
-];
-
-export const GATEWAY_ROUTES: readonly GatewayRoute[] = [...SITE_ROUTES];
+export const GATEWAY_ROUTES: readonly GatewayRouteEntry[] = [
+  ...SITE_ROUTES,
+] as readonly GatewayRouteEntry[];
 
 const BY_KEY = new Map(GATEWAY_ROUTES.map((r) => [routeKey(r.method, r.path), r]));
 
-export function findGatewayRoute(method: string, path: string): GatewayRoute | undefined {
+export function findGatewayRoute(method: string, path: string): GatewayRouteEntry | undefined {
   return BY_KEY.get(routeKey(method, path));
 }
