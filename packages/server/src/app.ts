@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { type AuditLog, loggerAuditLog } from './audit/audit-log.js';
 import type { Config } from './config/types.js';
 import type { Database } from './db/database.js';
 import { sendError } from './http/error-mapper.js';
@@ -24,6 +25,8 @@ export interface AppDeps {
   readonly webDistDir: string;
   readonly readiness?: Readiness;
   readonly clock?: Clock;
+  /** Audit sink; defaults to the logger-backed stand-in until the chain writer is passed in. */
+  readonly audit?: AuditLog;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -42,6 +45,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   const clock = deps.clock ?? systemClock;
   app.decorate('clock', clock);
+  app.decorate('audit', deps.audit ?? loggerAuditLog(deps.logger));
   app.decorateRequest('csrfTokenForPage', null);
 
   enforceRouteTable(app);
@@ -73,5 +77,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 declare module 'fastify' {
   interface FastifyInstance {
     clock: Clock;
+    audit: AuditLog;
   }
 }
