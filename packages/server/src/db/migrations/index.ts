@@ -1,10 +1,11 @@
 // Every schema change, in order. A shipped migration is never edited (its checksum is recorded);
 // add a new one instead. SQL stays within what PostgreSQL 15 and PGlite both accept.
 import { m0001Foundation } from './0001-foundation.js';
+import { m0002Identity } from './0002-identity.js';
 
 export interface Migration {
   readonly id: string;
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001Foundation];
+export const MIGRATIONS: readonly Migration[] = [m0001Foundation, m0002Identity];
