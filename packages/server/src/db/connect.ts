@@ -36,6 +36,9 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
           ) {
             return (await client.query(text, params as unknown[])).rows as T[];
           },
+          async exec(script: string) {
+            await client.query(script);
+          },
           release: () => client.end(),
         };
       },
@@ -52,6 +55,10 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
   };
   return {
     db,
-    openMigrationSession: async () => ({ query: db.query, release: async () => undefined }),
+    openMigrationSession: async () => ({
+      query: db.query,
+      exec: db.exec,
+      release: async () => undefined,
+    }),
   };
 }

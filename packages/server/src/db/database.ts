@@ -9,6 +9,8 @@ export interface SqlRunner {
     text: string,
     params?: readonly unknown[],
   ): Promise<T[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
 }
 
 export type NotificationHandler = (payload: string) => void;

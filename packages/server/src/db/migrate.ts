@@ -83,7 +83,7 @@ export async function migrate(
       if (done.has(m.id)) continue;
       await session.query('BEGIN');
       try {
-        await session.query(m.sql);
+        await session.exec(m.sql);
         await session.query('INSERT INTO rgw_migrations (id, checksum) VALUES ($1, $2)', [
           m.id,
           checksum(m),

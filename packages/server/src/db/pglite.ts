@@ -6,12 +6,16 @@ import type { Database, NotificationHandler, Orm, SqlRunner } from './database.j
 
 interface QueryableLike {
   query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(script: string): Promise<unknown>;
 }
 
 const runner = (client: QueryableLike): SqlRunner => ({
   async query<T extends Record<string, unknown>>(text: string, params: readonly unknown[] = []) {
     const result = await client.query<T>(text, [...params]);
     return result.rows;
+  },
+  async exec(script: string) {
+    await client.exec(script);
   },
 });
 
@@ -20,6 +24,7 @@ export function wrapPglite(pglite: PGlite): Database {
     kind: 'pglite',
     orm: drizzle(pglite) as unknown as Orm,
     query: runner(pglite).query,
+    exec: runner(pglite).exec,
     transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
       return pglite.transaction((tx) => fn(runner(tx)));
     },

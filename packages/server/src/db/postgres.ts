@@ -37,12 +37,17 @@ export function openPostgres(options: PostgresOptions): Database {
       const result = await client.query(text, params as unknown[]);
       return result.rows as T[];
     },
+    async exec(script: string) {
+      // Without parameters pg uses the simple protocol, which accepts several statements.
+      await client.query(script);
+    },
   });
   const listener = createPgListener({ url: options.url, logger: options.logger });
   return {
     kind: 'postgres',
     orm: drizzle(pool) as unknown as Orm,
     query: runner(pool).query,
+    exec: runner(pool).exec,
     async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
       const client = await pool.connect();
       try {

@@ -20,7 +20,7 @@ declare module 'vitest' {
 async function preparePglite(): Promise<string> {
   const pglite = await PGlite.create();
   const db = wrapPglite(pglite);
-  await migrate({ query: db.query, release: async () => undefined });
+  await migrate({ query: db.query, exec: db.exec, release: async () => undefined });
   const dump = await pglite.dumpDataDir('none');
   const dir = mkdtempSync(join(tmpdir(), 'rgw-test-'));
   const path = join(dir, 'template.tar');
@@ -45,6 +45,9 @@ async function preparePostgres(adminUrl: string): Promise<string> {
   try {
     await migrate({
       query: async (text, params = []) => (await client.query(text, [...params])).rows,
+      exec: async (script) => {
+        await client.query(script);
+      },
       release: async () => undefined,
     });
   } finally {
