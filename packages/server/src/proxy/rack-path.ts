@@ -3,6 +3,8 @@
 import { BadRequestError } from '../http/errors.js';
 
 export interface RackPath {
+  /** The request target after the proxy prefix, exactly as received (forwarded verbatim). */
+  readonly target: string;
   /** Path after the proxy prefix, exactly as received (still percent-encoded). */
   readonly rawPath: string;
   /** Query string without `?`, exactly as received ('' when absent or empty). */
@@ -34,5 +36,5 @@ export function parseRackPath(target: string): RackPath {
       throw invalid('empty, . and .. segments are not allowed');
     return decoded;
   });
-  return { rawPath, rawQuery, segments };
+  return { target, rawPath, rawQuery, segments };
 }
