@@ -2,10 +2,15 @@
 // add a new one instead. SQL stays within what PostgreSQL 15 and PGlite both accept.
 import { m0001Foundation } from './0001-foundation.js';
 import { m0002Identity } from './0002-identity.js';
+import { m0004ApiTokens } from './0004-api-tokens.js';
 
 export interface Migration {
   readonly id: string;
   readonly sql: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001Foundation, m0002Identity];
+export const MIGRATIONS: readonly Migration[] = [
+  m0001Foundation,
+  m0002Identity,
+  m0004ApiTokens,
+];
