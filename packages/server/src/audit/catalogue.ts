@@ -181,3 +181,156 @@ export type AuditAction = keyof typeof AUDIT_ACTIONS;
 export function isAuditAction(value: string): value is AuditAction {
   return Object.hasOwn(AUDIT_ACTIONS, value);
 }
+
+/**
+ * Details shape of every action (audit.md §8): the fields producers may put in `details`; a
+ * trailing `?` marks an optional field. Every action must have an entry (mapped type), so a new
+ * action does not compile without its shape.
+ */
+export type DetailsShape = readonly string[];
+
+const PROXY_DETAILS = [
+  'method',
+  'path',
+  'query?',
+  'app?',
+  'service?',
+  'release?',
+  'approval?',
+  'reason?',
+];
+const EXEC_OPEN = ['app', 'command', 'tty', 'width', 'height', 'reason?'];
+const EXEC_CLOSE = [
+  'duration_ms',
+  'exit_code',
+  'bytes_in',
+  'bytes_out',
+  'captured_bytes',
+  'truncated',
+  'capture_sha256',
+  'close_reason',
+];
+const SETTING = ['group', 'key', 'app?', 'old', 'new', 'old_source'];
+const ENV_KEY = ['app', 'key', 'old', 'new', 'release_id', 'reason?'];
+const JOB = ['kind', 'queue', 'state_before', 'attempt'];
+const LOCK = ['reason?', 'sessions_revoked?'];
+
+export const AUDIT_DETAILS: { readonly [A in AuditAction]: DetailsShape } = {
+  'login.start': ['channel', 'return_to?', 'device_name?'],
+  'login.approve': ['device_name', 'device_os', 'client_version', 'mfa_method'],
+  'login.complete': ['channel', 'session_id', 'mfa', 'device_name?'],
+  'login.failed': ['channel', 'reason'],
+  logout: ['channel'],
+  'session.revoke': ['target_email', 'channel'],
+  'session.revoke_all': ['revoked_count', 'keep_current'],
+  'token.invalid': ['reason', 'token_id?'],
+  'socket.terminate': ['kind', 'reason'],
+  'mfa.verify': [
+    'method_type',
+    'purpose',
+    'trusted_device_created',
+    'remaining_backup_codes?',
+    'reason?',
+  ],
+  'mfa.lockout': ['failed_attempts', 'window_minutes', 'sessions_revoked'],
+  'mfa_method.enroll': ['method_type', 'label', 'reason?'],
+  'mfa_method.update': ['changes'],
+  'mfa_method.delete': ['method_type', 'label', 'remaining_methods', 'trusted_devices_revoked'],
+  'mfa.backup_codes.regenerate': ['count'],
+  'mfa.preferred_method.update': ['old', 'new'],
+  'trusted_device.create': ['label', 'expires_at'],
+  'trusted_device.revoke': ['reason'],
+  'user.create': ['email', 'name', 'roles'],
+  'user.update': ['changes', 'sessions_revoked?'],
+  'user.roles.update': ['old', 'new', 'sessions_revoked'],
+  'user.delete': ['email', 'roles', 'tokens_deleted'],
+  'user.lock': LOCK,
+  'user.unlock': LOCK,
+  'user.mfa_reset': ['methods_removed', 'sessions_revoked'],
+  'user.seed': ['role', 'created', 'role_restored'],
+  'api_token.create': ['name', 'owner_email', 'permissions', 'expires_at'],
+  'api_token.update': ['changes'],
+  'api_token.delete': ['name', 'owner_email'],
+  'setting.update': SETTING,
+  'setting.clear': ['group', 'key', 'app?', 'old', 'reverted_to'],
+  'rack_tls.refresh': ['old_fingerprint', 'new_fingerprint'],
+  'integration.slack.connect': ['workspace_name', 'method', 'scopes'],
+  'integration.slack.disconnect': [],
+  'integration.slack.channels.update': ['routes'],
+  'integration.slack.alerts.update': ['deploy_approval_alerts_enabled', 'channel_id'],
+  'integration.slack.test': ['result', 'slack_error?'],
+  'job.retry': JOB,
+  'job.cancel': JOB,
+  'deploy_approval.create': [
+    'app',
+    'git_commit_hash',
+    'git_branch',
+    'pr_url',
+    'message',
+    'target_api_token_id',
+    'target_api_token_name',
+    'ci',
+  ],
+  'deploy_approval.approve': ['notes', 'expires_at'],
+  'deploy_approval.reject': ['notes', 'status_before'],
+  'deploy_approval.extend': ['old_expires_at', 'new_expires_at'],
+  'deploy_approval.expire': ['status_before'],
+  'deploy_approval.bind': ['field', 'value'],
+  'deploy_approval.deployed': ['release_id'],
+  'app.list': PROXY_DETAILS,
+  'app.read': PROXY_DETAILS,
+  'app.create': PROXY_DETAILS,
+  'app.update': PROXY_DETAILS,
+  'app.delete': PROXY_DETAILS,
+  'app.restart': PROXY_DETAILS,
+  'process.list': PROXY_DETAILS,
+  'process.read': PROXY_DETAILS,
+  'process.start': PROXY_DETAILS,
+  'process.terminate': PROXY_DETAILS,
+  'process.exec.open': EXEC_OPEN,
+  'process.exec.close': EXEC_CLOSE,
+  'log.read': PROXY_DETAILS,
+  'build.list': PROXY_DETAILS,
+  'build.read': PROXY_DETAILS,
+  'build.create': PROXY_DETAILS,
+  'build.import': PROXY_DETAILS,
+  'build.update': PROXY_DETAILS,
+  'release.list': PROXY_DETAILS,
+  'release.read': PROXY_DETAILS,
+  'release.create': PROXY_DETAILS,
+  'release.promote': PROXY_DETAILS,
+  'object.create': PROXY_DETAILS,
+  'instance.list': PROXY_DETAILS,
+  'instance.read': PROXY_DETAILS,
+  'rack.read': PROXY_DETAILS,
+  'rack.update': [...PROXY_DETAILS, 'changes?'],
+  'proxy.route_denied': ['method', 'path', 'reason?'],
+  'env.set': ENV_KEY,
+  'env.unset': ENV_KEY,
+  'secret.set': ENV_KEY,
+  'secret.unset': ENV_KEY,
+  'env.update': ['changes'],
+  'env.read': ['app', 'masked_keys', 'reason?'],
+  'secret.read': ['app', 'key?', 'reason?'],
+  'rate_limit.exceeded': ['limiter', 'limit', 'burst', 'suppressed_count'],
+  'request.rejected': ['method', 'reason'],
+  'audit.chain.create': ['genesis_hash'],
+  'audit.key.rotate': ['previous_key_id', 'new_key_id'],
+  'audit.anchor.write': ['seq', 'event_hash', 'bucket', 'trigger', 'retain_until', 'error?'],
+  'audit.verify': ['from_seq', 'to_seq', 'result', 'first_break_seq?', 'trigger'],
+  'audit.export': ['format', 'view', 'filters'],
+  'terminal_session.view': [],
+  'system.start': ['version', 'replica_id', 'head_seq'],
+};
+
+/** Fields any event may carry: the refusal reason of a denial, the truncation marker. */
+const COMMON_DETAILS = new Set(['reason', '_truncated']);
+
+/** Detail fields of `details` that the catalogue does not define for `action` (for tests/logs). */
+export function unknownDetailKeys(
+  action: AuditAction,
+  details: Readonly<Record<string, unknown>>,
+): string[] {
+  const known = new Set(AUDIT_DETAILS[action].map((f) => f.replace(/\?$/, '')));
+  return Object.keys(details).filter((k) => !known.has(k) && !COMMON_DETAILS.has(k));
+}

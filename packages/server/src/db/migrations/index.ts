@@ -2,6 +2,7 @@
 // add a new one instead. SQL stays within what PostgreSQL 15 and PGlite both accept.
 import { m0001Foundation } from './0001-foundation.js';
 import { m0002Identity } from './0002-identity.js';
+import { m0003Audit } from './0003-audit.js';
 import { m0004ApiTokens } from './0004-api-tokens.js';
 
 export interface Migration {
@@ -12,5 +13,6 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   m0001Foundation,
   m0002Identity,
+  m0003Audit,
   m0004ApiTokens,
 ];

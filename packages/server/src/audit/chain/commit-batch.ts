@@ -1,0 +1,106 @@
+// One group-commit batch (audit.md §5.1): lock the chain, read the head, assign seq/ts/hashes in
+// queue order, insert every row and fold the aggregated view, all in one transaction. The chain's
+// first event is always audit.chain.create; a configured key id that differs from the head's
+// prepends audit.key.rotate signed with the new key.
+import type { Database, SqlRunner } from '../../db/database.js';
+import { foldIntoView } from '../store/aggregated-store.js';
+import { insertEvents } from '../store/event-rows.js';
+import { eventHash, genesisHash } from './encoding.js';
+import type { PendingFields, StoredEvent } from './event-fields.js';
+import { type ChainHead, lockChain, readHead } from './head.js';
+import type { AuditKeyring } from './keys.js';
+import { normaliseEvent } from './normalise.js';
+
+export interface BatchContext {
+  readonly chainId: string;
+  readonly keyring: AuditKeyring;
+  /** Current time in whole microseconds. */
+  readonly nowUs: () => number;
+}
+
+export interface BatchResult {
+  readonly events: readonly StoredEvent[];
+  /** The batch started with a key rotation (an anchor is due, audit.md §4.3). */
+  readonly rotated: boolean;
+}
+
+function systemEvent(
+  ctx: BatchContext,
+  action: 'audit.chain.create' | 'audit.key.rotate',
+  details: Record<string, unknown>,
+  nowUs: number,
+): PendingFields {
+  return normaliseEvent(
+    {
+      action,
+      status: 'success',
+      actorType: 'system',
+      channel: 'system',
+      resource: ctx.chainId,
+      details,
+    },
+    new Date(Math.floor(nowUs / 1000)),
+  );
+}
+
+async function prologue(
+  tx: SqlRunner,
+  ctx: BatchContext,
+  head: ChainHead | null,
+  nowUs: number,
+): Promise<PendingFields[]> {
+  if (head === null) {
+    const genesis = genesisHash(ctx.chainId);
+    await tx.query(
+      'INSERT INTO audit.chain (chain_id, genesis_hash) VALUES ($1, $2) ON CONFLICT (chain_id) DO NOTHING',
+      [ctx.chainId, genesis],
+    );
+    return [
+      systemEvent(ctx, 'audit.chain.create', { genesis_hash: genesis.toString('hex') }, nowUs),
+    ];
+  }
+  if (head.keyId !== ctx.keyring.current.id) {
+    const details = { previous_key_id: head.keyId, new_key_id: ctx.keyring.current.id };
+    return [systemEvent(ctx, 'audit.key.rotate', details, nowUs)];
+  }
+  return [];
+}
+
+function chainEvents(
+  ctx: BatchContext,
+  head: ChainHead | null,
+  pending: readonly PendingFields[],
+  nowUs: number,
+): StoredEvent[] {
+  const key = ctx.keyring.current;
+  let seq = head?.seq ?? 0;
+  let previousHash = head?.eventHash ?? genesisHash(ctx.chainId);
+  const tsUs = Math.max(nowUs, head?.tsUs ?? 0);
+  return pending.map((p) => {
+    seq += 1;
+    const fields = { ...p, chainId: ctx.chainId, seq, keyId: key.id, previousHash, tsUs };
+    const stored: StoredEvent = { ...fields, eventHash: eventHash(key.secret, fields) };
+    previousHash = stored.eventHash;
+    return stored;
+  });
+}
+
+/** Commits `pending` (possibly empty: then only the chain's own events, if any are due). */
+export function commitBatch(
+  db: Database,
+  ctx: BatchContext,
+  pending: readonly PendingFields[],
+): Promise<BatchResult> {
+  return db.transaction(async (tx) => {
+    await lockChain(tx, ctx.chainId);
+    const head = await readHead(tx, ctx.chainId);
+    const nowUs = ctx.nowUs();
+    const prefix = await prologue(tx, ctx, head, nowUs);
+    const all = [...prefix, ...pending];
+    if (all.length === 0) return { events: [], rotated: false };
+    const events = chainEvents(ctx, head, all, nowUs);
+    await insertEvents(tx, events);
+    await foldIntoView(tx, ctx.chainId, events);
+    return { events, rotated: prefix[0]?.action === 'audit.key.rotate' };
+  });
+}
