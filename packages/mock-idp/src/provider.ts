@@ -1,3 +1,4 @@
+/// <reference path="./oidc-provider.d.ts" />
 // The oidc-provider instance behind the mock: confidential clients with PKCE (S256) required,
 // authorization code only, Google-shaped claims in the ID token, a fresh RS256 signing key per
 // start, and a sign-in page that is shown on every authorization (so a browser can switch users).

@@ -1,3 +1,4 @@
+/// <reference path="./oidc-provider.d.ts" />
 // The mock IdP's HTTP server: health, the sign-in page and its form posts, and everything else
 // (discovery, JWKS, authorization, token, userinfo) handled by oidc-provider.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -64,7 +65,7 @@ interface Context {
 }
 
 async function interaction(ctx: Context, req: IncomingMessage, res: ServerResponse, path: string) {
-  const [, , uid, action] = path.split('/');
+  const [, , uid = '', action] = path.split('/');
   const details = await ctx.provider.interactionDetails(req, res);
   if (details.uid !== uid) throw new Error('interaction mismatch');
   if (req.method === 'GET' && action === undefined) {

@@ -7,6 +7,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import { type AuditLog, loggerAuditLog } from './audit/audit-log.js';
 import type { Config } from './config/types.js';
 import type { Database } from './db/database.js';
+import { registerCors } from './http/cors.js';
 import { sendError } from './http/error-mapper.js';
 import { NotFoundError } from './http/errors.js';
 import { registerHealth } from './http/health.js';
@@ -15,8 +16,14 @@ import { enforceRouteTable, registerRoute } from './http/register-route.js';
 import { registerRequestLog } from './http/request-log.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerSpa } from './http/spa.js';
+import {
+  type Identity,
+  type IdentityOptions,
+  registerIdentity,
+} from './identity/identity-plugin.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import type { Logger } from './logging/logger.js';
+import { createSettingsStore, type SettingsStore } from './settings/settings-store.js';
 
 export interface AppDeps {
   readonly db: Database;
@@ -27,6 +34,10 @@ export interface AppDeps {
   readonly clock?: Clock;
   /** Audit sink; defaults to the logger-backed stand-in until the chain writer is passed in. */
   readonly audit?: AuditLog;
+  /** Settings store (default: one on `db` with no `RGW_SETTING_*` overrides). */
+  readonly settings?: SettingsStore;
+  /** Identity services replaced in tests or by later issues (OIDC client, MFA, API tokens). */
+  readonly identity?: Pick<IdentityOptions, 'oidc' | 'mfa' | 'apiTokens'>;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -39,13 +50,19 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     bodyLimit: config.server.apiBodyLimitBytes,
+    trustProxy:
+      config.server.trustedProxyCidrs.length > 0 ? [...config.server.trustedProxyCidrs] : false,
     routerOptions: { maxParamLength: 500 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
   const clock = deps.clock ?? systemClock;
   app.decorate('clock', clock);
-  app.decorate('audit', deps.audit ?? loggerAuditLog(deps.logger));
+  const audit = deps.audit ?? loggerAuditLog(deps.logger);
+  app.decorate('audit', audit);
+  const settings =
+    deps.settings ?? createSettingsStore({ db: deps.db, clock, logger: deps.logger, env: {} });
+  app.decorate('settings', settings);
   app.decorateRequest('csrfTokenForPage', null);
 
   enforceRouteTable(app);
@@ -63,7 +80,17 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   registerSecurityHeaders(app, config);
   if (config.logging.requests) registerRequestLog(app);
   if (deps.readiness) registerReadinessGate(app, deps.readiness);
+  registerCors(app, config);
   await app.register(fastifyCookie);
+  const identity = registerIdentity(app, {
+    config,
+    db: deps.db,
+    clock,
+    audit,
+    settings,
+    ...deps.identity,
+  });
+  app.decorate('identity', identity);
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'rack-gateway', version: config.version } },
   });
@@ -78,5 +105,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     clock: Clock;
     audit: AuditLog;
+    settings: SettingsStore;
+    identity: Identity;
   }
 }

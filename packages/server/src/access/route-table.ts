@@ -4,12 +4,16 @@
 import type { AuditAction } from '../audit/catalogue.js';
 import type { Permission } from './permissions.js';
 import { type GatewayRoute, routeKey } from './route-types.js';
+import { AUTH_ROUTES } from './routes/auth.js';
 import { SITE_ROUTES } from './routes/site.js';
+import { USER_ROUTES } from './routes/users.js';
 
 export type GatewayRouteEntry = GatewayRoute<Permission, AuditAction>;
 
 export const GATEWAY_ROUTES: readonly GatewayRouteEntry[] = [
   ...SITE_ROUTES,
+  ...AUTH_ROUTES,
+  ...USER_ROUTES,
 ] as readonly GatewayRouteEntry[];
 
 const BY_KEY = new Map(GATEWAY_ROUTES.map((r) => [routeKey(r.method, r.path), r]));

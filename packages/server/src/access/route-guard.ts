@@ -1,0 +1,229 @@
+// THE hook chain of every gateway route (access-control.md §8, "Order on gateway routes"):
+// host/origin → route match → rate limit → authenticate → session-only → CSRF → MFA-state gate →
+// permission → MFA level → audit pre-check → handler. Every step returns a Decision; the first
+// denial is audited and answered through the one mapping in decision.ts. Handlers never re-check.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditAction } from '../audit/catalogue.js';
+import type { Config } from '../config/types.js';
+import { createHostCheck, createOriginCheck, hasSameOriginSource } from '../http/host-origin.js';
+import {
+  type LimiterName,
+  type RateLimitAuditThrottle,
+  type RateLimiter,
+  rateLimitHeaders,
+  type Take,
+} from '../http/rate-limit.js';
+import type { Authenticator, CredentialContext } from '../identity/authenticate.js';
+import type { CookieNames } from '../identity/cookies.js';
+import type { Csrf } from '../identity/csrf.js';
+import type { MfaMethods } from '../identity/mfa-hooks.js';
+import type { Clock } from '../lib/clock.js';
+import type { SettingValues } from '../settings/catalogue.js';
+import { checkMfaLevel, checkMfaState, checkPermission, type Scope } from './access-checks.js';
+import {
+  ALLOW,
+  type Decision,
+  type Deny,
+  denialDetails,
+  denialError,
+  deny,
+  isRejection,
+} from './decision.js';
+import { appendLater, eventFor } from './request-audit.js';
+import type { GatewayRoute } from './route-types.js';
+
+export interface GuardDeps {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly audit: AuditLog;
+  readonly authenticate: Authenticator;
+  readonly csrf: Csrf;
+  readonly cookies: CookieNames;
+  readonly limiter: RateLimiter;
+  readonly throttle: RateLimitAuditThrottle;
+  readonly mfa: MfaMethods;
+  readonly settings: () => Promise<SettingValues>;
+}
+
+/** What the access steps decided, for the handler (scope) and the audit step. */
+export interface AccessState {
+  readonly route: GatewayRoute;
+  readonly scope: Scope;
+  /** The inline MFA verification made on this request, if any. */
+  readonly mfaVerified: { readonly method: string; readonly at: Date } | null;
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void {
+  app.decorateRequest('principal', null);
+  app.decorateRequest('credential', null);
+  app.decorateRequest('access', null);
+  app.decorateRequest('startedAt', undefined);
+  const hostCheck = createHostCheck(deps.config);
+  const originCheck = createOriginCheck(deps.config);
+
+  const refuse = (request: FastifyRequest, route: GatewayRoute | undefined, d: Deny): never => {
+    auditDenial(deps, request, route, d);
+    throw denialError(d);
+  };
+  const enforce = (request: FastifyRequest, route: GatewayRoute | undefined, d: Decision) => {
+    if (!d.allow) refuse(request, route, d);
+  };
+
+  app.addHook('onRequest', async (request) => {
+    request.startedAt = deps.clock.now();
+    enforce(request, undefined, hostCheck(request));
+    enforce(request, undefined, originCheck(request));
+    const route = request.routeOptions.config?.policy;
+    if (route === undefined) return; // no route: the 404 handler answers
+    enforce(request, route, rateLimit(deps, request, route));
+    enforce(request, route, await authenticate(deps, request, route));
+    if (route.permission === 'public') {
+      request.access = { route, scope: 'all', mfaVerified: null };
+      return;
+    }
+    const principal = request.principal;
+    if (principal === null) return refuse(request, route, deny('unauthenticated'));
+    if (route.sessionOnly && principal.kind !== 'session')
+      refuse(request, route, deny('user_session_required'));
+    enforce(request, route, checkCsrf(deps, request));
+    enforce(request, route, checkMfaState(principal, route));
+    const permission = checkPermission(principal, route, request.params as Record<string, string>);
+    enforce(request, route, permission.decision);
+    const settings = await deps.settings();
+    const level = await checkMfaLevel(principal, route, {
+      mfa: deps.mfa,
+      stepUpWindowMinutes: settings.mfa_step_up_window_minutes,
+      inline: request.credential?.inline ?? null,
+      now: request.startedAt,
+    });
+    enforce(request, route, level.decision);
+    if (!SAFE_METHODS.has(route.method) && route.audit !== null && !deps.audit.healthy())
+      refuse(request, route, deny('audit_unavailable'));
+    request.access = { route, scope: permission.scope, mfaVerified: level.verified };
+  });
+}
+
+function refusal(t: Extract<Take, { ok: false }>): Deny {
+  return deny('rate_limit_exceeded', { headers: rateLimitHeaders(t) });
+}
+
+function rateLimit(deps: GuardDeps, request: FastifyRequest, route: GatewayRoute): Decision {
+  const blocked = deps.limiter.blocked(request.ip);
+  if (!blocked.ok) {
+    auditRateLimit(deps, request, 'api', blocked.limit);
+    return refusal(blocked);
+  }
+  if (route.rateLimit === undefined) return ALLOW;
+  const taken = deps.limiter.take(route.rateLimit, request.ip);
+  if (taken.ok) return ALLOW;
+  auditRateLimit(deps, request, route.rateLimit, taken.limit);
+  return refusal(taken);
+}
+
+async function authenticate(
+  deps: GuardDeps,
+  request: FastifyRequest,
+  route: GatewayRoute,
+): Promise<Decision> {
+  const auth = await deps.authenticate(request.headers, request.cookies[deps.cookies.session], {
+    ip: request.ip,
+    userAgent: request.headers['user-agent'] ?? '',
+    requestId: request.id,
+    now: request.startedAt ?? deps.clock.now(),
+  });
+  if (auth.status === 'authenticated') {
+    request.principal = auth.principal;
+    request.credential = auth.credential;
+    if (auth.credential.source === 'cookie' && auth.credential.sessionToken !== null)
+      request.csrfTokenForPage = deps.csrf.tokenFor(auth.credential.sessionToken);
+    return ALLOW;
+  }
+  if (auth.status === 'anonymous') return ALLOW;
+  if (auth.credentialFailure && auth.error === 'unauthenticated')
+    deps.limiter.recordCredentialFailure(request.ip);
+  // Public routes (login, the SPA) serve anonymous callers even with a stale credential.
+  return route.permission === 'public' ? ALLOW : deny(auth.error);
+}
+
+/** CSRF on cookie-authenticated writes (identity.md §9), after the Origin/Referer rule (§11). */
+function checkCsrf(deps: GuardDeps, request: FastifyRequest): Decision {
+  const credential: CredentialContext | null = request.credential;
+  if (credential?.source !== 'cookie' || SAFE_METHODS.has(request.method)) return ALLOW;
+  if (!hasSameOriginSource(deps.config, request)) return deny('origin_required');
+  const presented = request.headers['x-csrf-token'];
+  const token = typeof presented === 'string' ? presented : undefined;
+  if (credential.sessionToken === null || !deps.csrf.valid(credential.sessionToken, token))
+    return deny('invalid_csrf_token');
+  return ALLOW;
+}
+
+const pathOf = (request: FastifyRequest): string => (request.url.split('?')[0] ?? '').slice(0, 255);
+
+function auditDenial(
+  deps: GuardDeps,
+  request: FastifyRequest,
+  route: GatewayRoute | undefined,
+  d: Deny,
+): void {
+  if (d.reason === 'rate_limit_exceeded') return; // audited, throttled, by the rate-limit step
+  const httpStatus = denialError(d).status;
+  if (isRejection(d)) {
+    const event = eventFor(request, {
+      action: 'request.rejected',
+      status: 'denied',
+      resource: pathOf(request),
+      rbacDecision: 'deny',
+      httpStatus,
+      details: denialDetails(d, request.method),
+    });
+    appendLater(request, deps.audit, event);
+    return;
+  }
+  if (route?.audit == null || d.reason === 'unauthenticated' || d.reason === 'session_expired')
+    return;
+  const event = eventFor(request, {
+    action: route.audit as AuditAction,
+    status: 'denied',
+    resource: pathOf(request),
+    resourceType: 'http',
+    rbacDecision: 'deny',
+    httpStatus,
+    details: denialDetails(d, request.method),
+  });
+  appendLater(request, deps.audit, event);
+}
+
+function auditRateLimit(
+  deps: GuardDeps,
+  request: FastifyRequest,
+  limiter: LimiterName,
+  limit: number,
+): void {
+  const suppressed = deps.throttle.shouldAudit(limiter, request.ip);
+  if (suppressed === null) return;
+  const event = eventFor(request, {
+    action: 'rate_limit.exceeded',
+    status: 'denied',
+    resource: pathOf(request),
+    httpStatus: 429,
+    details: {
+      limiter,
+      limit: limiter === 'api' ? limit : deps.config.rateLimit.rps,
+      burst: deps.config.rateLimit.burst,
+      suppressed_count: suppressed,
+    },
+  });
+  appendLater(request, deps.audit, event);
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** What identity learned about the presented credential; null for anonymous callers. */
+    credential: CredentialContext | null;
+    /** The access decision for this route (scope, inline MFA); null until the guard allowed. */
+    access: AccessState | null;
+  }
+}

@@ -1,0 +1,143 @@
+// The steps both login callbacks share (identity.md §3 steps 2-5), each enforcing one rule:
+// exchange the code and verify the ID token, check the claims, find the user, check that the
+// user is active, bind or match the subject, then open a web session (rotating a presented one).
+import type { MfaState } from '../../access/principal.js';
+import type { AuditEventInput } from '../../audit/audit-log.js';
+import type { Config } from '../../config/types.js';
+import type { Database, SqlRunner } from '../../db/database.js';
+import type { Clock } from '../../lib/clock.js';
+import type { SettingValues } from '../../settings/catalogue.js';
+import { loginMfaState, type MfaMethods, mfaRequired } from '../mfa-hooks.js';
+import { checkClaims, type VerifiedIdentity } from '../oidc/claims.js';
+import type { OidcClient } from '../oidc/oidc-client.js';
+import {
+  findSessionByToken,
+  insertSession,
+  revokeSession,
+  type SessionRecord,
+} from '../sessions/session-store.js';
+import { findUserByEmail, type UserRecord, updateUser } from '../users/user-store.js';
+import type { LoginState } from './login-state-store.js';
+
+export type LoginFailure =
+  | 'idp_error'
+  | 'state_invalid'
+  | 'state_expired'
+  | 'exchange_failed'
+  | 'email_unverified'
+  | 'domain_not_allowed'
+  | 'identity_mismatch'
+  | 'unknown_user'
+  | 'user_locked'
+  | 'user_suspended';
+
+export interface LoginDeps {
+  readonly config: Config;
+  readonly db: Database;
+  readonly clock: Clock;
+  readonly oidc: OidcClient;
+  readonly mfa: MfaMethods;
+  readonly settings: () => Promise<SettingValues>;
+}
+
+export type Identified =
+  | { readonly ok: true; readonly user: UserRecord; readonly identity: VerifiedIdentity }
+  | { readonly ok: false; readonly reason: LoginFailure; readonly email: string };
+
+const fail = (reason: LoginFailure, email = ''): Identified => ({ ok: false, reason, email });
+
+function activeCheck(user: UserRecord): LoginFailure | null {
+  if (user.lockedAt !== null) return 'user_locked';
+  if (user.suspendedAt !== null) return 'user_suspended';
+  return null;
+}
+
+/** Steps 3-4: code exchange and ID token, claims, user, active, subject binding. */
+export async function identifyAtIdp(
+  deps: LoginDeps,
+  state: LoginState,
+  callbackUrl: URL,
+  rawIdpState: string,
+): Promise<Identified> {
+  let claims: Readonly<Record<string, unknown>>;
+  try {
+    claims = await deps.oidc.exchange(callbackUrl, {
+      state: rawIdpState,
+      nonce: state.nonce ?? '',
+      codeVerifier: state.idpCodeVerifier ?? '',
+    });
+  } catch {
+    return fail('exchange_failed');
+  }
+  const checked = checkClaims(deps.config, claims);
+  if (!checked.ok) return fail(checked.reason, checked.email);
+  const { identity } = checked;
+  const user = await findUserByEmail(deps.db, identity.email);
+  if (user === null) return fail('unknown_user', identity.email);
+  const inactive = activeCheck(user);
+  if (inactive !== null) return fail(inactive, identity.email);
+  if (
+    user.oidcSubject !== null &&
+    (user.oidcSubject !== identity.subject || user.oidcIssuer !== identity.issuer)
+  )
+    return fail('identity_mismatch', identity.email);
+  if (user.oidcSubject === null) {
+    const bound = await updateUser(
+      deps.db,
+      user.id,
+      { oidcIssuer: identity.issuer, oidcSubject: identity.subject },
+      deps.clock.now(),
+    );
+    return { ok: true, user: bound, identity };
+  }
+  return { ok: true, user, identity };
+}
+
+export interface WebSessionRequest {
+  readonly ip: string;
+  readonly userAgent: string;
+  /** The session cookie the browser sent, if any: revoked as `rotated`. */
+  readonly presentedToken: string | undefined;
+}
+
+/** Step 5: a new web session; a presented session cookie is revoked (`rotated`). */
+export async function openWebSession(
+  deps: LoginDeps,
+  tx: SqlRunner,
+  user: UserRecord,
+  req: WebSessionRequest,
+): Promise<{ token: string; session: SessionRecord; mfaState: MfaState }> {
+  const now = deps.clock.now();
+  if (req.presentedToken) {
+    const old = await findSessionByToken(tx, req.presentedToken);
+    if (old !== null) await revokeSession(tx, old.id, { reason: 'rotated', byUserId: null, now });
+  }
+  const settings = await deps.settings();
+  const required = mfaRequired(settings.mfa_require_all_users, user.mfaEnforcedAt);
+  const enrolled = (await deps.mfa.confirmedMethods(user.id)).length > 0;
+  const mfaState = loginMfaState(required, enrolled);
+  const created = await insertSession(tx, {
+    userId: user.id,
+    channel: 'web',
+    ip: req.ip,
+    userAgent: req.userAgent,
+    mfaState,
+    mfaVerifiedAt: null,
+    recentStepUpAt: null,
+    now,
+  });
+  if (mfaState === 'not_required') await updateUser(tx, user.id, { lastLoginAt: now }, now);
+  return { ...created, mfaState };
+}
+
+/** Audit fields of an event about `user` (the login routes have no principal yet). */
+export function userActor(user: UserRecord, channel: 'web' | 'cli', sessionId: string | null) {
+  return {
+    actorType: 'user',
+    channel,
+    userId: user.uid,
+    userEmail: user.email,
+    userName: user.name,
+    sessionId,
+  } satisfies Partial<AuditEventInput>;
+}

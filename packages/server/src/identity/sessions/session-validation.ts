@@ -1,0 +1,121 @@
+// Session validation at every request (identity.md §6): hash lookup → not revoked → not expired
+// (idle or absolute, with the current settings; else revoked `expired_idle`/`expired_absolute`)
+// → user active (else revoked `user_locked`/`user_suspended`). Sliding refresh at most once a
+// minute per session.
+import type { MfaState } from '../../access/principal.js';
+import type { Database } from '../../db/database.js';
+import type { SettingValues } from '../../settings/catalogue.js';
+import { effectiveMfaState, isPendingMfa, type MfaMethods, mfaRequired } from '../mfa-hooks.js';
+import { findUserById, type UserRecord } from '../users/user-store.js';
+import {
+  findSessionByToken,
+  type RevocationReason,
+  revokeSession,
+  type SessionRecord,
+  touchSession,
+} from './session-store.js';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+const PENDING_MFA_LIMIT = 10 * MINUTE;
+const REFRESH_EVERY = MINUTE;
+
+export interface Deadlines {
+  readonly idleExpiresAt: Date;
+  readonly absoluteExpiresAt: Date;
+  readonly idleTimeoutSeconds: number;
+}
+
+export function sessionDeadlines(
+  session: Pick<SessionRecord, 'channel' | 'createdAt' | 'lastSeenAt'>,
+  mfaState: MfaState,
+  settings: SettingValues,
+): Deadlines {
+  let idle: number;
+  let absolute: number;
+  if (session.channel === 'cli') {
+    idle = settings.cli_session_idle_days * DAY;
+    absolute = settings.cli_session_absolute_days * DAY;
+  } else if (isPendingMfa(mfaState)) {
+    idle = PENDING_MFA_LIMIT;
+    absolute = PENDING_MFA_LIMIT;
+  } else {
+    idle = settings.session_idle_timeout_minutes * MINUTE;
+    absolute = settings.session_absolute_lifetime_hours * HOUR;
+  }
+  return {
+    idleExpiresAt: new Date(session.lastSeenAt.getTime() + idle),
+    absoluteExpiresAt: new Date(session.createdAt.getTime() + absolute),
+    idleTimeoutSeconds: idle / 1000,
+  };
+}
+
+export type SessionValidation =
+  | {
+      readonly ok: true;
+      readonly session: SessionRecord;
+      readonly user: UserRecord;
+      readonly mfaState: MfaState;
+      readonly deadlines: Deadlines;
+      readonly mfaRequired: boolean;
+      readonly mfaEnrolled: boolean;
+    }
+  | { readonly ok: false; readonly error: 'unauthenticated' | 'session_expired' };
+
+export interface ValidationDeps {
+  readonly db: Database;
+  readonly mfa: MfaMethods;
+  readonly settings: () => Promise<SettingValues>;
+}
+
+function expiryReason(d: Deadlines, now: Date): RevocationReason | null {
+  if (now >= d.absoluteExpiresAt) return 'expired_absolute';
+  if (now >= d.idleExpiresAt) return 'expired_idle';
+  return null;
+}
+
+function inactiveReason(user: UserRecord | null): RevocationReason | null {
+  if (user === null) return 'user_deleted';
+  if (user.lockedAt !== null) return 'user_locked';
+  if (user.suspendedAt !== null) return 'user_suspended';
+  return null;
+}
+
+export async function validateSession(
+  deps: ValidationDeps,
+  token: string,
+  context: { ip: string; now: Date },
+): Promise<SessionValidation> {
+  const session = await findSessionByToken(deps.db, token);
+  if (session === null) return { ok: false, error: 'unauthenticated' };
+  if (session.revokedAt !== null) return { ok: false, error: 'session_expired' };
+  const user = await findUserById(deps.db, session.userId);
+  const settings = await deps.settings();
+  const required = mfaRequired(settings.mfa_require_all_users, user?.mfaEnforcedAt ?? null);
+  const enrolled = (await deps.mfa.confirmedMethods(session.userId)).length > 0;
+  const mfaState = effectiveMfaState(session.mfaState, required, enrolled);
+  const deadlines = sessionDeadlines(session, mfaState, settings);
+  const reason = expiryReason(deadlines, context.now) ?? inactiveReason(user);
+  if (reason !== null || user === null) {
+    const r = reason ?? 'user_deleted';
+    await deps.db.transaction((tx) =>
+      revokeSession(tx, session.id, { reason: r, byUserId: null, now: context.now }),
+    );
+    return { ok: false, error: 'session_expired' };
+  }
+  let current = session;
+  if (context.now.getTime() - session.lastSeenAt.getTime() >= REFRESH_EVERY) {
+    await touchSession(deps.db, session.id, context.now, context.ip);
+    current = { ...session, lastSeenAt: context.now, lastIp: context.ip };
+  }
+  return {
+    ok: true,
+    session: current,
+    user,
+    mfaState,
+    deadlines: sessionDeadlines(current, mfaState, settings),
+    mfaRequired: required,
+    mfaEnrolled: enrolled,
+  };
+}

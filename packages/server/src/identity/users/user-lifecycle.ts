@@ -1,0 +1,94 @@
+// User administration, part 2 (identity.md §5): lock (with a reason), unlock and delete. Locking
+// and deleting revoke every session and announce the user on `rgw_revocation`; unlock restores
+// no session. Nobody locks or deletes themselves; the last active admin stays.
+import type { FastifyRequest } from 'fastify';
+import { appendDurable, eventFor } from '../../access/request-audit.js';
+import { notifyRevocation } from '../sessions/session-store.js';
+import { type AdminDeps, actorId, revokeForUser, targetUser } from './user-admin.js';
+import { keepAnAdmin, notSelf } from './user-rules.js';
+import { deleteUser, type UserRecord, updateUser } from './user-store.js';
+
+export async function lockUser(
+  deps: AdminDeps,
+  request: FastifyRequest,
+  email: string,
+  reason: string,
+): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const { updated, revoked } = await deps.db.transaction(async (tx) => {
+    const target = await targetUser(tx, email);
+    notSelf(actorId(request), target, 'lock');
+    await keepAnAdmin(tx, target, false);
+    const u = await updateUser(
+      tx,
+      target.id,
+      { lockedAt: now, lockedReason: reason.trim(), lockedByUserId: actorId(request) },
+      now,
+    );
+    return {
+      updated: u,
+      revoked: await revokeForUser(tx, target, 'user_locked', actorId(request), now),
+    };
+  });
+  await appendDurable(
+    deps.audit,
+    eventFor(request, {
+      action: 'user.lock',
+      status: 'success',
+      resource: updated.email,
+      details: { reason: updated.lockedReason, sessions_revoked: revoked },
+    }),
+  );
+  return updated;
+}
+
+export async function unlockUser(
+  deps: AdminDeps,
+  request: FastifyRequest,
+  email: string,
+): Promise<UserRecord> {
+  const now = deps.clock.now();
+  const updated = await deps.db.transaction(async (tx) => {
+    const target = await targetUser(tx, email);
+    return updateUser(
+      tx,
+      target.id,
+      { lockedAt: null, lockedReason: null, lockedByUserId: null },
+      now,
+    );
+  });
+  await appendDurable(
+    deps.audit,
+    eventFor(request, {
+      action: 'user.unlock',
+      status: 'success',
+      resource: updated.email,
+      details: {},
+    }),
+  );
+  return updated;
+}
+
+export async function deleteUserAsAdmin(
+  deps: AdminDeps,
+  request: FastifyRequest,
+  email: string,
+): Promise<void> {
+  const target = await deps.db.transaction(async (tx) => {
+    const t = await targetUser(tx, email);
+    notSelf(actorId(request), t, 'delete');
+    await keepAnAdmin(tx, t, false);
+    await notifyRevocation(tx, 'user', t.uid);
+    await deleteUser(tx, t.id);
+    return t;
+  });
+  await appendDurable(
+    deps.audit,
+    eventFor(request, {
+      action: 'user.delete',
+      status: 'success',
+      resource: target.email,
+      details: { email: target.email, roles: [...target.roles], tokens_deleted: 0 },
+    }),
+  );
+}
