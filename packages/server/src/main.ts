@@ -1,5 +1,6 @@
-// rack-gateway-server: serve | migrate | config check | version | help (config.md §4).
+// rack-gateway-server: serve | migrate | audit … | config check | version | help (config.md §4).
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { registerAuditCommands } from './commands/audit-program.js';
 import { configCheck } from './commands/config-check.js';
 import { migrateCommand } from './commands/migrate.js';
 import { EXIT } from './commands/output.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
     .description('apply pending database migrations')
     .option('--status', 'list applied and pending migrations')
     .action(async (opts: { status?: boolean }) => process.exit(await migrateCommand(opts)));
+  registerAuditCommands(program);
   program
     .command('config')
     .description('configuration tools')

@@ -2,6 +2,7 @@
 // start-up (migrations, domain steps) in the background and drain gracefully on SIGTERM/SIGINT.
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '../app.js';
+import { createAuditService } from '../audit/audit-service.js';
 import { FatalStartupError, migrationStep, runBootstrap } from '../bootstrap.js';
 import { openDatabase } from '../db/connect.js';
 import { createReadiness } from '../http/readiness.js';
@@ -30,13 +31,18 @@ export async function serve(options: { demo?: boolean; port?: number }): Promise
   if (demo) services = await startDemoServices(demo, config);
   const opened = await openDatabase(config, logger);
   const readiness = createReadiness();
+  const audit = createAuditService({ config, db: opened.db, logger });
   const app = await buildApp(config, {
     db: opened.db,
     logger,
     webDistDir: WEB_DIST_DIR,
     readiness,
+    audit: audit.log,
   });
-  const steps = config.database.autoMigrate ? [migrationStep(opened, logger)] : [];
+  const steps = [
+    ...(config.database.autoMigrate ? [migrationStep(opened, logger)] : []),
+    audit.startupStep(),
+  ];
   const boot = runBootstrap({ config, steps, readiness, logger });
 
   let closing = false;
@@ -53,6 +59,7 @@ export async function serve(options: { demo?: boolean; port?: number }): Promise
     await app
       .close()
       .catch((e: unknown) => logger.error({ err: e }, 'error while closing the server'));
+    await audit.close();
     await opened.db.close().catch(() => undefined);
     await services?.close();
     logger.flush();

@@ -1,5 +1,5 @@
-// GET /api/v1/health: liveness of the process and reachability of the database. It recovers by
-// itself: every call probes the database again.
+// GET /api/v1/health: liveness of the process, reachability of the database and the audit writer's
+// state (audit.md §5.3). It recovers by itself: every call probes the database again.
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.js';
 import { registerRoute } from './register-route.js';
@@ -22,9 +22,13 @@ export function registerHealth(app: FastifyInstance, options: HealthOptions): vo
         request.log.warn({ err: (err as Error).message }, 'health: database unreachable');
       }
       const ok = database === 'ok';
-      return reply
-        .code(ok ? 200 : 503)
-        .send({ status: ok ? 'ok' : 'degraded', service: 'rack-gateway', database });
+      const audit = app.audit.healthy() ? 'ok' : 'degraded';
+      return reply.code(ok ? 200 : 503).send({
+        status: ok && audit === 'ok' ? 'ok' : 'degraded',
+        service: 'rack-gateway',
+        database,
+        audit,
+      });
     },
   });
 }

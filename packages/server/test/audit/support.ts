@@ -48,3 +48,13 @@ export async function eventCount(db: Database): Promise<number> {
   const rows = await db.query<{ n: string }>('SELECT count(*)::text AS n FROM audit.audit_event');
   return Number(rows[0]?.n);
 }
+
+/** Runs `sql` as a superuser would: with the append-only triggers disabled for the statement. */
+export async function tamper(db: Database, sql: string): Promise<void> {
+  await db.query('ALTER TABLE audit.audit_event DISABLE TRIGGER USER');
+  try {
+    await db.query(sql);
+  } finally {
+    await db.query('ALTER TABLE audit.audit_event ENABLE TRIGGER USER');
+  }
+}

@@ -1,0 +1,144 @@
+// Assembles the audit subsystem of one process from the configuration: THE chain writer, the real
+// AuditLog, stdout lines, anchors and the SIEM webhook, plus the start-up step and the shutdown
+// flush. `serve` and the audit subcommands use it; nothing here is global.
+import type { BootstrapStep } from '../bootstrap.js';
+import { FatalStartupError } from '../bootstrap.js';
+import type { Config } from '../config/types.js';
+import type { Database } from '../db/database.js';
+import { type Clock, systemClock } from '../lib/clock.js';
+import type { Logger } from '../logging/logger.js';
+import { type AnchorBucket, createAnchorBucket } from './anchors/anchor-bucket.js';
+import { AnchorService, ObjectLockMissingError } from './anchors/anchor-service.js';
+import { ChainConfigError, checkChainId, checkKeyReuse } from './chain/chain-setup.js';
+import { ChainWriter } from './chain/chain-writer.js';
+import { readHead } from './chain/head.js';
+import { keyringFromConfig } from './chain/keys.js';
+import { type ChainAuditLog, chainAuditLog } from './chain-audit-log.js';
+import { type LineWriter, stdoutShape, stdoutWriter, unflushedShape } from './stdout-lines.js';
+import { WebhookDelivery } from './webhook/webhook-delivery.js';
+
+export interface AuditServiceDeps {
+  readonly config: Config;
+  readonly db: Database;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  /** Where audit JSON lines go (stdout by default). */
+  readonly lines?: LineWriter;
+  /** Bucket override (tests point it at their S3 server with explicit credentials). */
+  readonly bucket?: AnchorBucket;
+}
+
+export interface AuditService {
+  readonly log: ChainAuditLog;
+  readonly writer: ChainWriter;
+  readonly anchors: AnchorService | null;
+  /** Chain checks, genesis/rotation, anchors, background loops, then `system.start`. */
+  startupStep(): BootstrapStep;
+  /** Flushes for up to `timeoutMs`; prints every unflushed event as `audit_unflushed`. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+export const nowMicros = (): number =>
+  Math.floor((performance.timeOrigin + performance.now()) * 1000);
+
+const SHUTDOWN_FLUSH_MS = 10_000;
+
+function buildAnchors(deps: AuditServiceDeps, log: ChainAuditLog): AnchorService | null {
+  const anchor = deps.config.audit.anchor;
+  if (anchor === null) return null;
+  const clock = deps.clock ?? systemClock;
+  return new AnchorService(
+    {
+      db: deps.db,
+      bucket: deps.bucket ?? createAnchorBucket(anchor),
+      audit: log,
+      chainId: deps.config.audit.chainId,
+      prefix: anchor.prefix,
+      retentionDays: anchor.retentionDays,
+      kmsKeyId: anchor.kmsKeyId,
+      everyEvents: anchor.everyEvents,
+      intervalMinutes: anchor.intervalMinutes,
+      gatewayVersion: deps.config.version,
+      replicaId: deps.config.server.replicaId,
+      now: () => clock.now(),
+    },
+    deps.logger,
+  );
+}
+
+export function createAuditService(deps: AuditServiceDeps): AuditService {
+  const { config, db, logger } = deps;
+  const lines = deps.lines ?? stdoutWriter;
+  const keyring = keyringFromConfig(config);
+  const chainId = config.audit.chainId;
+  const writer = new ChainWriter({
+    db,
+    logger,
+    batch: { chainId, keyring, nowUs: nowMicros },
+    batchMaxEvents: config.audit.batchMaxEvents,
+    batchLingerMs: config.audit.batchLingerMs,
+    queueMax: config.audit.queueMax,
+  });
+  const log = chainAuditLog(writer, {
+    appendTimeoutMs: config.audit.appendTimeoutMs,
+    clock: deps.clock ?? systemClock,
+  });
+  if (config.audit.stdout) {
+    writer.onCommit((r) => {
+      for (const e of r.events) lines(JSON.stringify(stdoutShape(e)));
+    });
+  }
+  const anchors = buildAnchors(deps, log);
+  if (anchors) writer.onCommit((r) => anchors.onCommitted(r));
+  const webhook = config.audit.webhook
+    ? new WebhookDelivery({ db, logger, chainId, webhook: config.audit.webhook })
+    : null;
+  if (webhook) writer.onCommit(() => webhook.wake());
+
+  const startupStep = (): BootstrapStep => ({
+    name: 'audit chain',
+    async run() {
+      try {
+        await checkChainId(db, chainId);
+        await checkKeyReuse(db, chainId, keyring);
+        await anchors?.checkObjectLock(config.audit.anchor?.requireObjectLock ?? true);
+      } catch (err) {
+        if (err instanceof ChainConfigError || err instanceof ObjectLockMissingError) {
+          throw new FatalStartupError(err.message);
+        }
+        throw err;
+      }
+      await writer.commitNow();
+      writer.start();
+      await anchors?.start();
+      webhook?.start();
+      const head = (await readHead(db, chainId))?.seq ?? null;
+      await log.append(
+        {
+          action: 'system.start',
+          status: 'success',
+          actorType: 'system',
+          channel: 'system',
+          resource: config.server.replicaId,
+          details: { version: config.version, replica_id: config.server.replicaId, head_seq: head },
+        },
+        { durable: true },
+      );
+    },
+  });
+
+  return {
+    log,
+    writer,
+    anchors,
+    startupStep,
+    async close(timeoutMs = SHUTDOWN_FLUSH_MS) {
+      await anchors?.close();
+      const left = await writer.close(timeoutMs);
+      for (const fields of left) lines(JSON.stringify(unflushedShape(fields)));
+      if (left.length > 0)
+        logger.error({ unflushed: left.length }, 'audit events printed as audit_unflushed');
+      await webhook?.close();
+    },
+  };
+}

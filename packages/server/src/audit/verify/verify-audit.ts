@@ -1,0 +1,115 @@
+// `audit verify` as a function (audit.md §15): the chain walk, then the anchors, merged into one
+// report naming the first break. Exit codes: 0 intact, 1 tampering or truncation, 3 inconclusive
+// (a key is missing; database or S3 unreachable is reported by the caller as 3 too).
+import type { SqlRunner } from '../../db/database.js';
+import type { AnchorBucket } from '../anchors/anchor-bucket.js';
+import type { AuditKeyring } from '../chain/keys.js';
+import { type AnchorCheck, verifyAnchors } from './verify-anchors.js';
+import { type ChainBreak, walkChain } from './verify-chain.js';
+
+export interface VerifyOptions {
+  readonly db: SqlRunner;
+  readonly chainId: string;
+  readonly keyring: AuditKeyring;
+  readonly from?: number;
+  readonly to?: number;
+  readonly anchors: {
+    readonly bucket: AnchorBucket;
+    readonly prefix: string;
+    readonly retentionDays: number;
+  } | null;
+  readonly now: Date;
+}
+
+export interface VerifyReport {
+  readonly ok: boolean;
+  readonly chain_id: string;
+  readonly checked_events: number;
+  readonly head: { readonly seq: number; readonly hash: string } | null;
+  readonly first_break: {
+    readonly seq: number;
+    readonly reason: string;
+    readonly detail: string;
+  } | null;
+  readonly anchors: {
+    readonly checked: number;
+    readonly latest_seq: number | null;
+    readonly mismatches: number;
+    readonly truncated: boolean;
+  } | null;
+  readonly inconclusive: string | null;
+}
+
+export const VERIFY_EXIT = { ok: 0, broken: 1, usage: 2, inconclusive: 3 } as const;
+
+async function dbHeadSeq(db: SqlRunner, chainId: string): Promise<number> {
+  const rows = await db.query<{ s: string | null }>(
+    'SELECT max(seq)::text AS s FROM audit.audit_event WHERE chain_id = $1',
+    [chainId],
+  );
+  return Number(rows[0]?.s ?? 0);
+}
+
+export async function verifyAudit(o: VerifyOptions): Promise<VerifyReport> {
+  const walk = await walkChain(o.db, o);
+  let anchors: AnchorCheck | null = null;
+  if (o.anchors !== null) {
+    anchors = await verifyAnchors({
+      db: o.db,
+      bucket: o.anchors.bucket,
+      chainId: o.chainId,
+      prefix: o.anchors.prefix,
+      retentionDays: o.anchors.retentionDays,
+      headSeq: await dbHeadSeq(o.db, o.chainId),
+      now: o.now,
+    });
+  }
+  const breaks = [walk.firstBreak, anchors?.firstBreak ?? null].filter(
+    (b): b is ChainBreak => b !== null,
+  );
+  const first = breaks.sort((a, b) => a.seq - b.seq)[0] ?? null;
+  return {
+    ok: first === null,
+    chain_id: o.chainId,
+    checked_events: walk.checkedEvents,
+    head: walk.head,
+    first_break:
+      first === null ? null : { seq: first.seq, reason: first.reason, detail: first.detail },
+    anchors:
+      anchors === null
+        ? null
+        : {
+            checked: anchors.checked,
+            latest_seq: anchors.latestSeq,
+            mismatches: anchors.mismatches,
+            truncated: anchors.truncated,
+          },
+    inconclusive: first?.reason === 'unknown_key' ? first.detail : null,
+  };
+}
+
+export function verifyExitCode(report: VerifyReport): number {
+  if (report.inconclusive !== null) return VERIFY_EXIT.inconclusive;
+  return report.ok ? VERIFY_EXIT.ok : VERIFY_EXIT.broken;
+}
+
+export function formatVerifyReport(r: VerifyReport): string {
+  const lines = [
+    `audit chain ${r.chain_id}: ${r.ok ? 'INTACT' : r.inconclusive !== null ? 'INCONCLUSIVE' : 'BROKEN'}`,
+    `  events checked: ${r.checked_events}`,
+    `  head: ${r.head === null ? '(empty)' : `seq ${r.head.seq} ${r.head.hash}`}`,
+  ];
+  if (r.anchors === null) lines.push('  anchors: not checked');
+  else {
+    lines.push(
+      `  anchors checked: ${r.anchors.checked}, latest seq ${r.anchors.latest_seq ?? '-'}, ` +
+        `mismatches ${r.anchors.mismatches}${r.anchors.truncated ? ', TRUNCATED' : ''}`,
+    );
+  }
+  if (r.first_break !== null) {
+    lines.push(
+      `  first break: seq ${r.first_break.seq} (${r.first_break.reason}): ${r.first_break.detail}`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,38 @@
+// The `audit` subcommands' options (config.md §4); invalid numbers are usage errors (exit 2).
+import { type Command, InvalidArgumentError } from 'commander';
+import {
+  auditAnchorCommand,
+  auditRebuildViewCommand,
+  auditVerifyCommand,
+  type VerifyFlags,
+} from './audit.js';
+
+function seqArg(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError('must be a sequence number (an integer ≥ 1)');
+  }
+  return Number(value);
+}
+
+export function registerAuditCommands(program: Command): void {
+  const audit = program.command('audit').description('audit log tools');
+  audit
+    .command('verify')
+    .description(
+      'verify the audit chain and its S3 anchors (exit 0 intact, 1 broken, 3 inconclusive)',
+    )
+    .option('--from <seq>', 'first sequence number to check', seqArg)
+    .option('--to <seq>', 'last sequence number to check', seqArg)
+    .option('--no-anchors', 'skip the S3 anchors')
+    .option('--json', 'print the report as JSON')
+    .option('--quiet', 'print nothing when the chain is intact')
+    .action(async (opts: VerifyFlags) => process.exit(await auditVerifyCommand(opts)));
+  audit
+    .command('anchor')
+    .description('write an S3 anchor of the chain head now')
+    .action(async () => process.exit(await auditAnchorCommand()));
+  audit
+    .command('rebuild-view')
+    .description('rebuild the aggregated audit view from the raw events')
+    .action(async () => process.exit(await auditRebuildViewCommand()));
+}
