@@ -123,8 +123,8 @@ export function decodeOptions<S extends OptionSpecs>(
   return out as DecodedOptions<S>;
 }
 
-/** `lookup` over Go form values (first value of a key). */
+/** `lookup` over Go form values (first value of a key; undecodable pairs are skipped, as Go does). */
 export function formLookup(text: string): (wire: string) => string | undefined {
-  const values = decodeGoForm(text);
+  const values = decodeGoForm(text, true);
   return (wire) => firstValue(values, wire);
 }

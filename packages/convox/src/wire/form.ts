@@ -100,21 +100,31 @@ export function encodeGoForm(
 
 /**
  * Go's `url.ParseQuery`: pairs split on `&`, a pair without `=` has an empty value, keys and values
- * unescaped. Go rejects `;` in a query and invalid escapes; both throw FormDecodeError here.
+ * unescaped. Go rejects `;` in a query and invalid escapes; both throw FormDecodeError here unless
+ * `lenient` is set, in which case such pairs are skipped like Go's `Request.FormValue` does.
  */
-export function decodeGoForm(text: string): FormValues {
+export function decodeGoForm(text: string, lenient = false): FormValues {
   const values: FormValues = new Map();
   for (const pair of text.split('&')) {
     if (pair === '') continue;
-    if (pair.includes(';')) throw new FormDecodeError('invalid semicolon separator in query');
-    const eq = pair.indexOf('=');
-    const key = goUnescape(eq < 0 ? pair : pair.slice(0, eq));
-    const value = eq < 0 ? '' : goUnescape(pair.slice(eq + 1));
-    const list = values.get(key);
-    if (list) list.push(value);
-    else values.set(key, [value]);
+    let decoded: [string, string];
+    try {
+      decoded = decodePair(pair);
+    } catch (err) {
+      if (lenient) continue;
+      throw err;
+    }
+    const [key, value] = decoded;
+    values.set(key, [...(values.get(key) ?? []), value]);
   }
   return values;
+}
+
+function decodePair(pair: string): [string, string] {
+  if (pair.includes(';')) throw new FormDecodeError('invalid semicolon separator in query');
+  const eq = pair.indexOf('=');
+  const key = goUnescape(eq < 0 ? pair : pair.slice(0, eq));
+  return [key, eq < 0 ? '' : goUnescape(pair.slice(eq + 1))];
 }
 
 /** The first value of a key, as Go's `Values.Get` (undefined when absent). */
