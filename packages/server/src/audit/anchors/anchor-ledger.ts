@@ -57,12 +57,14 @@ export interface NewLedgerAnchor {
   readonly sha256: string;
   readonly retainUntil: Date;
   readonly trigger: string;
+  readonly writtenAt: Date;
 }
 
 export async function insertAnchor(tx: SqlRunner, a: NewLedgerAnchor): Promise<void> {
   await tx.query(
-    `INSERT INTO audit.anchor (chain_id, bucket, key, seq, event_hash, sha256, retain_until, trigger)
-     VALUES ($1, $2, $3, $4, decode($5, 'hex'), decode($6, 'hex'), $7, $8)
+    `INSERT INTO audit.anchor
+       (chain_id, bucket, key, seq, event_hash, sha256, retain_until, trigger, written_at)
+     VALUES ($1, $2, $3, $4, decode($5, 'hex'), decode($6, 'hex'), $7, $8, $9)
      ON CONFLICT (key) DO NOTHING`,
     [
       a.chainId,
@@ -73,6 +75,7 @@ export async function insertAnchor(tx: SqlRunner, a: NewLedgerAnchor): Promise<v
       a.sha256,
       a.retainUntil.toISOString(),
       a.trigger,
+      a.writtenAt.toISOString(),
     ],
   );
 }

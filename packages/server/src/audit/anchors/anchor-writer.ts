@@ -124,6 +124,7 @@ export async function writeAnchor(
       sha256: sha,
       retainUntil,
       trigger,
+      writtenAt: anchoredAt,
     });
     return { status: 'written' as const, key, seq: head.seq, eventHash, retainUntil };
   });
