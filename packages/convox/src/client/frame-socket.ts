@@ -73,18 +73,21 @@ export class FrameSocket {
       followRedirects: false,
     });
     return new Promise((resolve, reject) => {
+      let refused = false;
       ws.once('open', () => resolve(new FrameSocket(ws)));
       ws.once('unexpected-response', (_req, res: IncomingMessage) => {
-        readBody(res).then(
-          (body) => reject(httpError(res.statusCode ?? 500, body, headerRecord(res))),
-          (err: Error) =>
-            reject(new RackNetworkError(`rack handshake failed: ${err.message}`, err)),
-        );
-        ws.terminate();
+        refused = true;
+        readBody(res)
+          .then(
+            (body) => reject(httpError(res.statusCode ?? 500, body, headerRecord(res))),
+            (err: Error) =>
+              reject(new RackNetworkError(`rack handshake failed: ${err.message}`, err)),
+          )
+          .finally(() => ws.terminate());
       });
-      ws.once('error', (err) =>
-        reject(new RackNetworkError(`rack unreachable: ${err.message}`, err)),
-      );
+      ws.once('error', (err) => {
+        if (!refused) reject(new RackNetworkError(`rack unreachable: ${err.message}`, err));
+      });
     });
   }
 
