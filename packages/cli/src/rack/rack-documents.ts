@@ -1,0 +1,48 @@
+// Rack documents for listings and info blocks: fetched once as text so `--json` prints exactly
+// what the rack (through the gateway) sent, then decoded into the typed objects for tables.
+import {
+  decodeList,
+  decodeObject,
+  type ObjectSchema,
+  type PathParams,
+  RackProtocolError,
+  type RackRouteId,
+} from '@rack-gateway/convox';
+import type { CliContext } from '../context.js';
+
+export interface RackDocument {
+  readonly text: string;
+  readonly json: unknown;
+}
+
+export async function fetchDocument(
+  ctx: CliContext,
+  id: RackRouteId,
+  params: PathParams,
+  options: Readonly<Record<string, unknown>> = {},
+): Promise<RackDocument> {
+  const text = await ctx
+    .session()
+    .rackAccess.read(async (client) => (await client.request(id, params, options)).body.text());
+  try {
+    return { text, json: JSON.parse(text) };
+  } catch (err) {
+    throw new RackProtocolError('the gateway answered with invalid JSON', err);
+  }
+}
+
+function decoding<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw err instanceof RackProtocolError
+      ? err
+      : new RackProtocolError((err as Error).message, err);
+  }
+}
+
+export const listOf = <T>(schema: ObjectSchema<T>, doc: RackDocument, what: string): T[] =>
+  decoding(() => decodeList(schema, doc.json, what));
+
+export const objectOf = <T>(schema: ObjectSchema<T>, doc: RackDocument, what: string): T =>
+  decoding(() => decodeObject(schema, doc.json, what));
