@@ -101,6 +101,19 @@ async function runRoute(x: Exchange, route: MockRoute, params: PathParams): Prom
       : Number.MAX_SAFE_INTEGER;
   const body = await readBody(x.req, limit);
   x.entry.bodyBytes = body.length;
+  if (route.rack?.method === 'SOCKET') {
+    const reason =
+      "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header";
+    x.entry.status = 400;
+    write(
+      x.res,
+      meta(x, true),
+      400,
+      { 'Content-Type': TEXT, 'Sec-Websocket-Version': '13', 'X-Content-Type-Options': 'nosniff' },
+      `Bad Request\nERROR: ${reason}\n`,
+    );
+    return;
+  }
   if (route.unimplemented) {
     fail(x, 501, `not implemented by mock rack: ${x.req.method} ${route.path}`);
     return;
