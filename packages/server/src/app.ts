@@ -4,6 +4,9 @@ import { randomUUID } from 'node:crypto';
 import fastifyCookie from '@fastify/cookie';
 import fastifySwagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { createTokenResolver } from './access/tokens/token-resolver.js';
+import { registerTokenRoutes } from './access/tokens/token-routes.js';
+import { createTokenStore } from './access/tokens/token-store.js';
 import { type AuditLog, loggerAuditLog } from './audit/audit-log.js';
 import type { Config } from './config/types.js';
 import type { Database } from './db/database.js';
@@ -82,12 +85,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   if (deps.readiness) registerReadinessGate(app, deps.readiness);
   registerCors(app, config);
   await app.register(fastifyCookie);
+  const tokens = createTokenStore(deps.db);
   const identity = registerIdentity(app, {
     config,
     db: deps.db,
     clock,
     audit,
     settings,
+    apiTokens: createTokenResolver({ store: tokens, audit, logger: deps.logger }),
     ...deps.identity,
   });
   app.decorate('identity', identity);
@@ -95,6 +100,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     openapi: { info: { title: 'rack-gateway', version: config.version } },
   });
 
+  registerTokenRoutes(app, { store: tokens, audit, clock });
   registerHealth(app, { db: deps.db });
   registerRoute(app, { method: 'GET', path: '/openapi.json', handler: () => app.swagger() });
   registerSpa(app, { distDir: deps.webDistDir });

@@ -6,6 +6,7 @@ import type { Permission } from './permissions.js';
 import { type GatewayRoute, routeKey } from './route-types.js';
 import { AUTH_ROUTES } from './routes/auth.js';
 import { SITE_ROUTES } from './routes/site.js';
+import { TOKEN_ROUTES } from './routes/tokens.js';
 import { USER_ROUTES } from './routes/users.js';
 
 export type GatewayRouteEntry = GatewayRoute<Permission, AuditAction>;
@@ -14,6 +15,7 @@ export const GATEWAY_ROUTES: readonly GatewayRouteEntry[] = [
   ...SITE_ROUTES,
   ...AUTH_ROUTES,
   ...USER_ROUTES,
+  ...TOKEN_ROUTES,
 ] as readonly GatewayRouteEntry[];
 
 const BY_KEY = new Map(GATEWAY_ROUTES.map((r) => [routeKey(r.method, r.path), r]));

@@ -1,0 +1,67 @@
+// Plugs API tokens into authentication (identity's ApiTokenResolver): a valid `rgw_…` secret
+// becomes a Principal whose permissions are the token list bounded by the owner's current roles;
+// a refused one is audited `token.invalid` with its reason (never the secret).
+import type { AuditLog } from '../../audit/audit-log.js';
+import type { ApiTokenResolver, RequestContext } from '../../identity/authenticate.js';
+import type { Logger } from '../../logging/logger.js';
+import type { Principal } from '../principal.js';
+import { effectiveTokenPermissions } from './token-permissions.js';
+import type { TokenStore } from './token-store.js';
+
+export interface TokenResolverDeps {
+  readonly store: TokenStore;
+  readonly audit: AuditLog;
+  readonly logger: Logger;
+}
+
+function invalidEvent(context: RequestContext, reason: string, tokenId: string | undefined) {
+  return {
+    action: 'token.invalid' as const,
+    status: 'failed' as const,
+    actorType: 'anonymous' as const,
+    channel: 'token' as const,
+    occurredAt: context.now,
+    resource: 'api_token',
+    ipAddress: context.ip,
+    userAgent: context.userAgent.slice(0, 512),
+    requestId: context.requestId,
+    details: { reason, ...(tokenId ? { token_id: tokenId } : {}) },
+  };
+}
+
+export function createTokenResolver(deps: TokenResolverDeps): ApiTokenResolver {
+  return {
+    async resolve(secret, context) {
+      const result = await deps.store.resolve(secret, context.now);
+      if (!result.ok) {
+        deps.audit
+          .append(invalidEvent(context, result.reason, result.tokenId), { durable: false })
+          .catch((err: unknown) =>
+            deps.logger.error({ err }, 'token.invalid could not be enqueued'),
+          );
+        return { ok: false };
+      }
+      const { token, owner } = result;
+      await deps.store.touch(token.uid, context.ip, context.now);
+      const principal: Principal = {
+        kind: 'api_token',
+        user: {
+          id: owner.id,
+          uid: owner.uid,
+          email: owner.email,
+          name: owner.name,
+          roles: owner.roles,
+        },
+        session: null,
+        token: {
+          id: token.uid,
+          name: token.name,
+          permissions: token.permissions,
+          expiresAt: token.expiresAt,
+        },
+        permissions: effectiveTokenPermissions(token.permissions, owner.roles),
+      };
+      return { ok: true, principal };
+    },
+  };
+}
