@@ -26,7 +26,7 @@ describe('demo mode (serve --demo)', () => {
   it('answers health with the embedded database', async () => {
     expect(await gateway.health()).toEqual({
       status: 200,
-      body: { status: 'ok', service: 'rack-gateway', database: 'ok' },
+      body: { status: 'ok', service: 'rack-gateway', database: 'ok', audit: 'ok' },
     });
   });
 

@@ -38,7 +38,12 @@ describe('gateway skeleton', () => {
   it('reports health with the database reachable', async () => {
     const res = await app.inject({ method: 'GET', url: '/api/v1/health' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ok', service: 'rack-gateway', database: 'ok' });
+    expect(res.json()).toEqual({
+      status: 'ok',
+      service: 'rack-gateway',
+      database: 'ok',
+      audit: 'ok',
+    });
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-security-policy']).toBe(
       "default-src 'none'; frame-ancestors 'none'",
