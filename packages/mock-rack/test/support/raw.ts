@@ -41,6 +41,7 @@ export function raw(mock: MockRack, req: RawRequest): Promise<RawResponse> {
       {
         host: '127.0.0.1',
         port: mock.port,
+        agent: false,
         method: req.method ?? 'GET',
         path: req.path,
         headers: req.headers,
