@@ -13,8 +13,10 @@ export function argsOf<T extends unknown[]>(cmd: Command): T {
   return cmd.processedArgs as T;
 }
 
+/** Options of the command and its parents (a parent consumes its own flags wherever they appear,
+ * so `releases info R1 -a app` delivers `-a` to `releases`). */
 export function optsOf<T>(cmd: Command): T {
-  return cmd.opts() as T;
+  return cmd.optsWithGlobals() as T;
 }
 
 export function withApp(cmd: Command): Command {
