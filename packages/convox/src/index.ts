@@ -32,6 +32,7 @@ export {
   type RouteOptions,
   type UploadOptions,
 } from './client/rack-client.js';
+export { decodeRackResponse, parseRackJson, responseHeaders } from './client/response-body.js';
 export { type ExecIo, ExecSession, LogStream } from './client/streams.js';
 export type { UploadProgress } from './client/upload.js';
 // Objects

@@ -1,20 +1,9 @@
 // Contract: the client against the mock rack for app, service, process, instance and system routes.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RackForbiddenError, RackHttpError, RackNotFoundError } from '../src/index.js';
-import {
-  describeRoute,
-  lastRouted,
-  type RackFixture,
-  startRack,
-  stopRack,
-} from './support/rack.js';
+import { describeRoute, lastRouted, useRack } from './support/rack.js';
 
-let rack: RackFixture;
-beforeAll(async () => {
-  rack = await startRack();
-});
-afterAll(() => stopRack(rack));
-beforeEach(() => rack.mock.reset());
+const rack = useRack();
 
 describeRoute('apps.list', () => {
   it('lists the seeded apps sorted by name', async () => {

@@ -1,23 +1,12 @@
 // Contract: builds, releases and objects through the client against the mock rack.
 import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RackTime, type UploadProgress } from '../src/index.js';
 import { APP_MANIFEST, tgz } from './support/archive.js';
-import {
-  describeRoute,
-  lastRouted,
-  type RackFixture,
-  startRack,
-  stopRack,
-} from './support/rack.js';
+import { describeRoute, lastRouted, useRack } from './support/rack.js';
 
-let rack: RackFixture;
-beforeAll(async () => {
-  rack = await startRack();
-});
-afterAll(() => stopRack(rack));
-beforeEach(() => rack.mock.reset());
+const rack = useRack();
 
 const SOURCE = tgz({ 'convox.yml': APP_MANIFEST, 'src/index.js': 'console.log(1)\n' });
 

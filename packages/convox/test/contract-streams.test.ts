@@ -1,23 +1,11 @@
 // Contract: every socket route through the client against the mock rack (logs, build logs, exec),
 // plus the rack's authentication and Origin rules on sockets.
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { RackClient, RackForbiddenError, RackUnauthorizedError } from '../src/index.js';
-import {
-  describeRoute,
-  lastRouted,
-  type RackFixture,
-  startRack,
-  stopRack,
-  until,
-} from './support/rack.js';
+import { describeRoute, lastRouted, until, useRack } from './support/rack.js';
 
-let rack: RackFixture;
-beforeAll(async () => {
-  rack = await startRack();
-});
-afterAll(() => stopRack(rack));
-beforeEach(() => rack.mock.reset());
+const rack = useRack();
 
 async function firstPod(app: string, service: string): Promise<string> {
   const [pod] = await rack.client.listProcesses(app, { service });

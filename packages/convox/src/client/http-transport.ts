@@ -8,6 +8,7 @@ import { encodeGoForm } from '../wire/form.js';
 import type { RackEndpoint } from './endpoint.js';
 import { assertHeaderValue } from './endpoint.js';
 import { httpError, RackNetworkError } from './errors.js';
+import { responseHeaders } from './response-body.js';
 
 export interface TransportOptions {
   readonly endpoint: RackEndpoint;
@@ -38,14 +39,6 @@ export interface HttpResult {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: Dispatcher.ResponseData['body'];
-}
-
-function flatHeaders(raw: Dispatcher.ResponseData['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
 }
 
 function formMap(pairs: readonly [string, string][]): Map<string, string[]> {
@@ -128,7 +121,7 @@ export class HttpTransport {
     }
     const result = {
       status: response.statusCode,
-      headers: flatHeaders(response.headers),
+      headers: responseHeaders(response.headers),
       body: response.body,
     };
     if (result.status >= 400)

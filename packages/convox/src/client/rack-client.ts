@@ -37,9 +37,9 @@ import {
 } from '../routes/route-table.js';
 import { goPathEscape } from '../wire/form.js';
 import { assertHeaderValue, parseRackUrl } from './endpoint.js';
-import { RackProtocolError } from './errors.js';
 import { FrameSocket } from './frame-socket.js';
 import { type HttpResult, HttpTransport } from './http-transport.js';
+import { decodeRackResponse, parseRackJson } from './response-body.js';
 import { type ExecIo, ExecSession, LogStream } from './streams.js';
 import { countingBody, type UploadProgress } from './upload.js';
 
@@ -81,22 +81,7 @@ function routeById(id: RackRouteId): RackRoute {
 }
 
 async function readJson(result: HttpResult): Promise<unknown> {
-  const text = await result.body.text();
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new RackProtocolError('the rack answered with invalid JSON', err);
-  }
-}
-
-function decoded<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw err instanceof RackProtocolError
-      ? err
-      : new RackProtocolError((err as Error).message, err);
-  }
+  return parseRackJson(await result.body.text());
 }
 
 export class RackClient {
@@ -139,7 +124,7 @@ export class RackClient {
     ...args: Parameters<RackClient['request']>
   ): Promise<T> {
     const json = await readJson(await this.request(...args));
-    return decoded(() => decodeObject(schema, json, what));
+    return decodeRackResponse(() => decodeObject(schema, json, what));
   }
 
   private async list<T>(
@@ -148,7 +133,7 @@ export class RackClient {
     ...args: Parameters<RackClient['request']>
   ): Promise<T[]> {
     const json = await readJson(await this.request(...args));
-    return decoded(() => decodeList(schema, json, what));
+    return decodeRackResponse(() => decodeList(schema, json, what));
   }
 
   private async ok(...args: Parameters<RackClient['request']>): Promise<void> {

@@ -6,7 +6,7 @@ import {
   type MockRack,
   startMockRack,
 } from '@rack-gateway/mock-rack';
-import { describe } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe } from 'vitest';
 import { RackClient, type RackRouteId, rackRoute } from '../../src/index.js';
 
 export interface RackFixture {
@@ -51,4 +51,18 @@ export async function until<T>(check: () => T | undefined | false, what: string)
 /** A contract test group for one route of the table (route-coverage.test.ts looks for these). */
 export function describeRoute(id: RackRouteId, fn: () => void): void {
   describe(`route ${id}`, fn);
+}
+
+/**
+ * One mock rack for the test file, reset before each test. The returned fixture is filled in by
+ * `beforeAll`, so tests can use it directly.
+ */
+export function useRack(): RackFixture {
+  const fixture = {} as RackFixture;
+  beforeAll(async () => {
+    Object.assign(fixture, await startRack());
+  });
+  afterAll(() => stopRack(fixture));
+  beforeEach(() => fixture.mock.reset());
+  return fixture;
 }
