@@ -168,14 +168,16 @@ async function callback(deps: WebLoginDeps, request: FastifyRequest, reply: Fast
   );
   if (!identified.ok) return refuse(identified.reason, identified.email);
   const { user } = identified;
-  const opened = await deps.db.transaction(async (tx) => {
-    await setStatus(tx, claimed.id, ['pending'], { status: 'authenticated', userId: user.id });
-    return openWebSession(deps, tx, user, {
+  const opened = await openWebSession(
+    deps,
+    user,
+    {
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? '',
       presentedToken: request.cookies[deps.cookies.session],
-    });
-  });
+    },
+    (tx) => setStatus(tx, claimed.id, ['pending'], { status: 'authenticated', userId: user.id }),
+  );
   reply.setCookie(deps.cookies.session, opened.token, cookieOptions(deps.config));
   const s = encodeURIComponent(cliState);
   return reply.redirect(

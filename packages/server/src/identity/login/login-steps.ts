@@ -100,34 +100,41 @@ export interface WebSessionRequest {
   readonly presentedToken: string | undefined;
 }
 
-/** Step 5: a new web session; a presented session cookie is revoked (`rotated`). */
+/**
+ * Step 5: a new web session in one transaction (plus `alsoInTx`, e.g. the CLI state update); a
+ * presented session cookie is revoked (`rotated`). Everything read from outside the transaction
+ * is read first (PGlite has a single connection).
+ */
 export async function openWebSession(
   deps: LoginDeps,
-  tx: SqlRunner,
   user: UserRecord,
   req: WebSessionRequest,
+  alsoInTx?: (tx: SqlRunner) => Promise<unknown>,
 ): Promise<{ token: string; session: SessionRecord; mfaState: MfaState }> {
   const now = deps.clock.now();
-  if (req.presentedToken) {
-    const old = await findSessionByToken(tx, req.presentedToken);
-    if (old !== null) await revokeSession(tx, old.id, { reason: 'rotated', byUserId: null, now });
-  }
   const settings = await deps.settings();
   const required = mfaRequired(settings.mfa_require_all_users, user.mfaEnforcedAt);
   const enrolled = (await deps.mfa.confirmedMethods(user.id)).length > 0;
   const mfaState = loginMfaState(required, enrolled);
-  const created = await insertSession(tx, {
-    userId: user.id,
-    channel: 'web',
-    ip: req.ip,
-    userAgent: req.userAgent,
-    mfaState,
-    mfaVerifiedAt: null,
-    recentStepUpAt: null,
-    now,
+  return deps.db.transaction(async (tx) => {
+    await alsoInTx?.(tx);
+    if (req.presentedToken) {
+      const old = await findSessionByToken(tx, req.presentedToken);
+      if (old !== null) await revokeSession(tx, old.id, { reason: 'rotated', byUserId: null, now });
+    }
+    const created = await insertSession(tx, {
+      userId: user.id,
+      channel: 'web',
+      ip: req.ip,
+      userAgent: req.userAgent,
+      mfaState,
+      mfaVerifiedAt: null,
+      recentStepUpAt: null,
+      now,
+    });
+    if (mfaState === 'not_required') await updateUser(tx, user.id, { lastLoginAt: now }, now);
+    return { ...created, mfaState };
   });
-  if (mfaState === 'not_required') await updateUser(tx, user.id, { lastLoginAt: now }, now);
-  return { ...created, mfaState };
 }
 
 /** Audit fields of an event about `user` (the login routes have no principal yet). */

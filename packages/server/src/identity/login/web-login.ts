@@ -128,13 +128,11 @@ async function finishWebLogin(deps: WebLoginDeps, request: FastifyRequest, reply
   const identified = await identifyAtIdp(deps, claimed, callbackUrl, query.state ?? '');
   if (!identified.ok) return refuse(identified.reason, identified.email);
   const { user } = identified;
-  const opened = await deps.db.transaction((tx) =>
-    openWebSession(deps, tx, user, {
-      ip: request.ip,
-      userAgent: request.headers['user-agent'] ?? '',
-      presentedToken: request.cookies[deps.cookies.session],
-    }),
-  );
+  const opened = await openWebSession(deps, user, {
+    ip: request.ip,
+    userAgent: request.headers['user-agent'] ?? '',
+    presentedToken: request.cookies[deps.cookies.session],
+  });
   reply.setCookie(deps.cookies.session, opened.token, cookieOptions(deps.config));
   if (opened.mfaState === 'not_required')
     await auditLoginComplete(request, deps.audit, user, 'web', {
