@@ -180,6 +180,8 @@ describe('builds and releases', () => {
   });
 
   it('a rollback ends with exit 1', async () => {
+    // A promote that takes a moment, so that the polls see the app leave `running`.
+    stack.rack.reset({ timings: { preset: 'instant', promote: 100 } });
     stack.rack.faults.add({
       match: { app: 'billing-api' },
       effect: { promoteOutcome: 'rollback' },
