@@ -1,6 +1,6 @@
 // mock-rack.md §4.1–4.2: all time goes through the injected clock and all randomness through the
-// seeded PRNG. Only core/clock.ts (realClock) and core/prng.ts (the `random` seed) may touch the
-// platform's timers, time and random sources.
+// seeded PRNG. Only core/clock.ts (realClock) may touch the platform's timers and time; the
+// `random` seed comes from node:crypto in core/prng.ts.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, it } from 'vitest';
