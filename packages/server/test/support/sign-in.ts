@@ -81,15 +81,24 @@ export async function approveCliLogin(
   await signInThroughIdp(browser, login.authUrl, email, {
     stop: (next) => next.origin === gatewayUrl && next.pathname.startsWith('/app/'),
   });
+  return { redirect: await approveSignedIn(gatewayUrl, login.state, browser), browser };
+}
+
+/** Approve button of the approval page, for a browser already signed in through `auth_url`. */
+export async function approveSignedIn(
+  gatewayUrl: string,
+  state: string,
+  browser: TestBrowser,
+): Promise<string> {
   const info = JSON.parse((await browser.request(`${gatewayUrl}/api/v1/info`)).body) as {
     csrf_token: string;
   };
   const res = await browser.request(`${gatewayUrl}/api/v1/auth/cli/approve`, {
-    json: { state: login.state },
+    json: { state },
     headers: { 'x-csrf-token': info.csrf_token, origin: gatewayUrl },
   });
   if (res.status !== 200) throw new Error(`approve: ${res.status} ${res.body}`);
-  return { redirect: (JSON.parse(res.body) as { redirect: string }).redirect, browser };
+  return (JSON.parse(res.body) as { redirect: string }).redirect;
 }
 
 export async function completeCliLogin(
