@@ -3,14 +3,7 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEPLOYER } from './support/fake-gateway.js';
-import {
-  loggedIn,
-  type Stack,
-  startStack,
-  stopStack,
-  tempDir,
-  writeConfig,
-} from './support/fixtures.js';
+import { type Stack, startStack, stopStack, tempDir, writeConfig } from './support/fixtures.js';
 import { runCli, startCli, until } from './support/run-cli.js';
 
 let stack: Stack;
