@@ -3,15 +3,19 @@ import { describe, expect, it } from 'vitest';
 import {
   basicAuthorization,
   decodeGoForm,
+  decodeObject,
   encodeGoForm,
+  encodeObject,
   formatGoDuration,
   formatGoJson,
   formatGoJsonCompact,
+  type GoJsonValue,
   GoMap,
   goQueryEscape,
   parseBasicAuthorization,
   parseGoDuration,
   RackTime,
+  RELEASE_SCHEMA,
 } from '../src/index.js';
 
 describe('Go form encoding (§2.4)', () => {
@@ -153,5 +157,43 @@ describe('Basic auth (§1.3)', () => {
     expect(
       parseBasicAuthorization(`Basic ${Buffer.from('nocolon').toString('base64')}`),
     ).toBeNull();
+  });
+});
+
+describe('re-serialising rack JSON (§9.9)', () => {
+  const RELEASE = [
+    '{',
+    '  "id": "RABCDEFGHIJ",',
+    '  "app": "shop",',
+    '  "build": "BABCDEFGHIJ",',
+    '  "env": "A=\\u003cb\\u003e \\u0026 x\\u2028y\\nB=2",',
+    '  "manifest": "services:\\n  web:\\n    build: .\\n",',
+    '  "description": "env add:A",',
+    '  "created": "2025-01-15T12:00:00.123456789Z",',
+    '  "future-field": [],',
+    '  "nested": {}',
+    '}',
+    '',
+  ].join('\n');
+
+  it('is byte-identical after a parse, an env rewrite and formatGoJson', () => {
+    const parsed = JSON.parse(RELEASE) as Record<string, GoJsonValue>;
+    expect(formatGoJson(parsed)).toBe(RELEASE);
+    const masked = { ...parsed, env: 'A=********************\nB=********************' };
+    expect(formatGoJson(masked)).toBe(
+      RELEASE.replace(
+        '"A=\\u003cb\\u003e \\u0026 x\\u2028y\\nB=2"',
+        '"A=********************\\nB=********************"',
+      ),
+    );
+  });
+
+  it('round-trips through the typed Release without losing nanoseconds', () => {
+    const release = decodeObject(RELEASE_SCHEMA, JSON.parse(RELEASE), 'release');
+    expect(release.created.nanos).toBe(123_456_789);
+    const typed = formatGoJson(encodeObject(RELEASE_SCHEMA, release));
+    expect(typed).toBe(
+      RELEASE.replace('  "future-field": [],\n  "nested": {}\n', '').replace('Z",\n}', 'Z"\n}'),
+    );
   });
 });

@@ -111,7 +111,11 @@ export async function startMockRack(options: MockRackOptions = {}): Promise<Mock
 
   const controlEnabled = options.controlApi ?? isLoopback(host);
   const onRequest = (req: IncomingMessage, res: ServerResponse): void => {
-    void serve(req, res);
+    serve(req, res).catch((err: Error) => {
+      if (res.headersSent) res.destroy();
+      else
+        res.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' }).end(`${err.message}\n`);
+    });
   };
   const serve = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (req.url === '/health' && req.method === 'GET') {

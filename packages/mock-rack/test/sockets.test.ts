@@ -166,3 +166,13 @@ it('run processes execute their command and end complete or failed', async () =>
   await logs.closed;
   expect(frameTexts(logs.frames)).toContain('storefront\n');
 });
+
+it('a socket with an invalid option value fails in-band instead of crashing', async () => {
+  const s = await socket(f, '/apps/storefront/logs', { Tail: 'many' });
+  await s.closed;
+  expect(frameTexts(s.frames)).toEqual([
+    'ERROR: strconv.Atoi: parsing "many": invalid syntax\n',
+    '<EOF:0>',
+  ]);
+  expect((await rack(f, { path: '/system?' })).status).toBe(200);
+});

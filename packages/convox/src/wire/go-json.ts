@@ -96,7 +96,14 @@ function write(value: GoJsonValue, indent: string | null, depth: number): string
   return `${open}${inner}${items.join(`,${inner}`)}\n${indent.repeat(depth)}${close}`;
 }
 
-/** Go's `json.MarshalIndent(v, "", "  ")` plus the trailing newline racks write. */
+/**
+ * Go's `json.MarshalIndent(v, "", "  ")` plus the trailing newline racks write.
+ *
+ * Re-serialising rack JSON (the gateway masks release env): `formatGoJson(JSON.parse(body))`
+ * reproduces the rack's bytes, since parsed objects keep the wire key order and unknown fields.
+ * Times are kept as their strings. Caveat: JS moves integer-like keys ("10") to the front of plain
+ * objects; wrap parsed Go maps in `GoMap` so they are re-sorted in Go's byte order.
+ */
 export function formatGoJson(value: GoJsonValue): string {
   return `${write(value, '  ', 0)}\n`;
 }

@@ -110,7 +110,14 @@ function upgrade(
       rack.fail(UNAUTHORIZED_MESSAGE, routeId === 'processes.exec');
       return;
     }
-    const begin = () => startSession(h.deps, rack, routeId, params, h.req);
+    const begin = () => {
+      try {
+        startSession(h.deps, rack, routeId, params, h.req);
+      } catch (err) {
+        // A bad option value (e.g. `Tail: x`) fails the socket in-band, as a rack handler would.
+        rack.fail((err as Error).message, routeId === 'processes.exec');
+      }
+    };
     if (effect.latencyMs) delay(h.deps, effect.latencyMs).then(begin);
     else begin();
   });
