@@ -2,7 +2,12 @@
 // plus the rack's authentication and Origin rules on sockets.
 import { expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { RackClient, RackForbiddenError, RackUnauthorizedError } from '../src/index.js';
+import {
+  RackClient,
+  RackForbiddenError,
+  RackStreamError,
+  RackUnauthorizedError,
+} from '../src/index.js';
 import { describeRoute, lastRouted, until, useRack } from './support/rack.js';
 
 const rack = useRack();
@@ -193,4 +198,13 @@ it('the client surfaces a refused handshake as a typed error', async () => {
     effect: { wsRefuseStatus: 403, body: 'nope' },
   });
   await expect(rack.client.appLogs('storefront')).rejects.toBeInstanceOf(RackForbiddenError);
+});
+
+it('an exec whose connection drops before the trailer fails instead of exiting 0', async () => {
+  rack.mock.faults.add({
+    match: { method: 'SOCKET' },
+    effect: { wsDropAfterFrames: 1, wsAbrupt: true },
+  });
+  const session = await rack.client.exec('storefront', 'web', 'echo a; echo b', { tty: false });
+  await expect(session.result).rejects.toBeInstanceOf(RackStreamError);
 });

@@ -7,7 +7,11 @@ import type { FrameSocket } from './frame-socket.js';
 /** The convox SDK sends stdin in chunks of at most 1 KiB. */
 const STDIN_CHUNK = 1024;
 
-/** A log socket: iterate frames (one log line each on Convox) until EOF; close() stops following. */
+/**
+ * A log socket: iterate frames (one log line each on Convox) until EOF; close() stops following.
+ * Frames are delivered exactly as received — an in-band `ERROR: …` frame is data here, as the convox
+ * CLI prints it — and iteration throws RackStreamError when the connection ends abnormally.
+ */
 export class LogStream implements AsyncIterable<Buffer> {
   constructor(private readonly socket: FrameSocket) {}
 
@@ -32,7 +36,10 @@ export interface ExecIo {
   readonly onOutput?: (chunk: Buffer) => void;
 }
 
-/** An exec socket: write stdin, end() sends EOF, `result` resolves with the exit code. */
+/**
+ * An exec socket: write stdin, end() sends EOF, `result` resolves with the exit code (trailer
+ * protocol of §4.8) or rejects with RackStreamError when the connection drops before EOF.
+ */
 export class ExecSession {
   readonly result: Promise<ExecOutcome>;
 

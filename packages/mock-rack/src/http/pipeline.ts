@@ -63,8 +63,7 @@ function header(req: IncomingMessage, name: string): string | undefined {
 function decodeRouteOptions(x: Exchange, route: MockRoute, body: Buffer): Record<string, unknown> {
   const spec = route.rack;
   if (!spec) return {};
-  const isForm = (header(x.req, 'content-type') ?? '').split(';')[0]?.trim() === URLENCODED;
-  const fromBody = isForm ? formLookup(body.toString('utf8')) : () => undefined;
+  const fromBody = isUrlencoded(x) ? formLookup(body.toString('utf8')) : () => undefined;
   const fromQuery = (wire: string) => x.target.query.get(wire)?.[0];
   const sources: [OptionSpecs | undefined, (wire: string) => string | undefined][] = [
     [spec.form, (wire) => fromBody(wire) ?? fromQuery(wire)],
@@ -74,9 +73,31 @@ function decodeRouteOptions(x: Exchange, route: MockRoute, body: Buffer): Record
   let options: DecodedOptions<OptionSpecs> = {};
   for (const [specs, lookup] of sources)
     if (specs) options = { ...options, ...decodeOptions(specs, lookup) };
-  if (isForm && body.length <= FORM_LIMIT)
-    x.entry.form = Object.fromEntries(decodeGoForm(body.toString('utf8'), true));
   return options;
+}
+
+function isUrlencoded(x: Exchange): boolean {
+  return (header(x.req, 'content-type') ?? '').split(';')[0]?.trim() === URLENCODED;
+}
+
+/** The request log keeps decoded forms up to 1 MiB (gateway tests read rewritten env forms). */
+function recordBody(x: Exchange, body: Buffer): void {
+  x.entry.bodyBytes = body.length;
+  if (isUrlencoded(x) && body.length <= FORM_LIMIT)
+    x.entry.form = Object.fromEntries(decodeGoForm(body.toString('utf8'), true));
+}
+
+/** A plain GET on a socket route: gorilla's upgrader refuses it, the rack appends its error. */
+function notWebsocket(x: Exchange): void {
+  const reason =
+    "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header";
+  x.entry.status = 400;
+  const headers = {
+    'Content-Type': TEXT,
+    'Sec-Websocket-Version': '13',
+    'X-Content-Type-Options': 'nosniff',
+  };
+  write(x.res, meta(x, true), 400, headers, `Bad Request\nERROR: ${reason}\n`);
 }
 
 async function applyFaults(x: Exchange, effect: FaultEffect): Promise<boolean> {
@@ -100,18 +121,9 @@ async function runRoute(x: Exchange, route: MockRoute, params: PathParams): Prom
       ? deps.maxObjectBytes
       : Number.MAX_SAFE_INTEGER;
   const body = await readBody(x.req, limit);
-  x.entry.bodyBytes = body.length;
+  recordBody(x, body);
   if (route.rack?.method === 'SOCKET') {
-    const reason =
-      "websocket: the client is not using the websocket protocol: 'upgrade' token not found in 'Connection' header";
-    x.entry.status = 400;
-    write(
-      x.res,
-      meta(x, true),
-      400,
-      { 'Content-Type': TEXT, 'Sec-Websocket-Version': '13', 'X-Content-Type-Options': 'nosniff' },
-      `Bad Request\nERROR: ${reason}\n`,
-    );
+    notWebsocket(x);
     return;
   }
   if (route.unimplemented) {
