@@ -5,6 +5,7 @@ import { configCheck } from './commands/config-check.js';
 import { migrateCommand } from './commands/migrate.js';
 import { EXIT } from './commands/output.js';
 import { serve } from './commands/serve.js';
+import { usersCreate, usersSeed, usersUnlock } from './commands/users.js';
 import { SERVER_VERSION } from './config/version.js';
 
 function portArg(value: string): number {
@@ -12,6 +13,30 @@ function portArg(value: string): number {
   if (!/^\d+$/.test(value) || n < 1 || n > 65535)
     throw new InvalidArgumentError('must be an integer between 1 and 65535');
   return n;
+}
+
+function registerUserCommands(program: Command): void {
+  const users = program
+    .command('users')
+    .alias('user')
+    .description('user management without the API');
+  users
+    .command('create')
+    .description('create a user (audited as user.create by system)')
+    .requiredOption('--email <email>', 'e-mail address')
+    .requiredOption('--name <name>', 'display name')
+    .requiredOption('--role <role>', 'admin, deployer, ops or viewer')
+    .action(async (opts: { email: string; name: string; role: string }) =>
+      process.exit(await usersCreate(opts)),
+    );
+  users
+    .command('seed')
+    .description('apply ADMIN_USERS / DEPLOYER_USERS / OPERATIONS_USERS / VIEWER_USERS once')
+    .action(async () => process.exit(await usersSeed()));
+  users
+    .command('unlock <email>')
+    .description('break-glass unlock of a locked user (audited as user.unlock by system)')
+    .action(async (email: string) => process.exit(await usersUnlock(email)));
 }
 
 export function buildProgram(): Command {
@@ -31,6 +56,7 @@ export function buildProgram(): Command {
     .option('--status', 'list applied and pending migrations')
     .action(async (opts: { status?: boolean }) => process.exit(await migrateCommand(opts)));
   registerAuditCommands(program);
+  registerUserCommands(program);
   program
     .command('config')
     .description('configuration tools')

@@ -6,15 +6,31 @@ import { createAuditService } from '../audit/audit-service.js';
 import { FatalStartupError, migrationStep, runBootstrap } from '../bootstrap.js';
 import { openDatabase } from '../db/connect.js';
 import { createReadiness } from '../http/readiness.js';
+import { identitySteps } from '../identity/identity-steps.js';
+import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../logging/logger.js';
-import { type DemoServices, demoBanner, startDemoServices } from './demo-services.js';
+import { settingsEnvProblems } from '../settings/catalogue.js';
+import { createSettingsStore } from '../settings/settings-store.js';
+import {
+  DEMO_SETTINGS,
+  type DemoServices,
+  definedOnly,
+  demoBanner,
+  startDemoServices,
+} from './demo-services.js';
 import { loadOrExit } from './load.js';
 import { EXIT, err, out } from './output.js';
 
 export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist', import.meta.url));
 
 export async function serve(options: { demo?: boolean; port?: number }): Promise<void> {
-  const { config, demo, warnings } = loadOrExit(options);
+  const { config, demo, warnings, rawEnv } = loadOrExit(options);
+  const settingsEnv = demo ? { ...DEMO_SETTINGS, ...definedOnly(rawEnv) } : rawEnv;
+  const settingProblems = settingsEnvProblems(settingsEnv);
+  if (settingProblems.length > 0) {
+    err(`Invalid configuration:\n${settingProblems.map((p) => `  - ${p}`).join('\n')}`);
+    process.exit(EXIT.usage);
+  }
   const logger = createLogger(config);
   for (const w of warnings) logger.warn(`configuration: ${w}`);
   if (config.secrets.generated) {
@@ -32,16 +48,32 @@ export async function serve(options: { demo?: boolean; port?: number }): Promise
   const opened = await openDatabase(config, logger);
   const readiness = createReadiness();
   const audit = createAuditService({ config, db: opened.db, logger });
+  const settings = createSettingsStore({
+    db: opened.db,
+    clock: systemClock,
+    logger,
+    env: settingsEnv,
+  });
   const app = await buildApp(config, {
     db: opened.db,
     logger,
     webDistDir: WEB_DIST_DIR,
     readiness,
     audit: audit.log,
+    settings,
   });
   const steps = [
     ...(config.database.autoMigrate ? [migrationStep(opened, logger)] : []),
     audit.startupStep(),
+    ...identitySteps({
+      config,
+      db: opened.db,
+      clock: systemClock,
+      audit: audit.log,
+      logger,
+      settings,
+      oidc: app.identity.oidc,
+    }),
   ];
   const boot = runBootstrap({ config, steps, readiness, logger });
 
@@ -59,6 +91,7 @@ export async function serve(options: { demo?: boolean; port?: number }): Promise
     await app
       .close()
       .catch((e: unknown) => logger.error({ err: e }, 'error while closing the server'));
+    await settings.close().catch(() => undefined);
     await audit.close();
     await opened.db.close().catch(() => undefined);
     await services?.close();

@@ -109,7 +109,7 @@ describe('CLI login', () => {
         headers: { authorization: `Bearer ${done.body.token}` },
       });
       expect(info.status).toBe(200);
-      expect((await info.json()).session.channel).toBe('cli');
+      expect(((await info.json()) as { session: { channel: string } }).session.channel).toBe('cli');
       const basic = Buffer.from(`convox:${done.body.token}`).toString('base64');
       const viaBasic = await fetch(`${h.url}/api/v1/info`, {
         headers: { authorization: `Basic ${basic}` },

@@ -70,7 +70,7 @@ describe('browser login (generic profile, allowed domain example.com)', () => {
       headers: { cookie: `rgw_session=${first.token}` },
     });
     expect(reuse.status).toBe(401);
-    expect((await reuse.json()).error).toBe('session_expired');
+    expect(((await reuse.json()) as { error: string }).error).toBe('session_expired');
     expect(second.csrf).not.toBe(first.csrf);
   });
 
