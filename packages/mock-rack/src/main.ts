@@ -1,3 +1,4 @@
+#!/usr/bin/env -S npx tsx
 // `npm run mock-rack`: the mock rack standalone (mock-rack.md §1), configured from MOCK_RACK_*.
 import { readFileSync } from 'node:fs';
 import type { MockRackOptions, Scenario, TimingPreset, Timings } from './core/options.js';
