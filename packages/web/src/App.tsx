@@ -1,6 +1,11 @@
+import { AuthErrorPage } from './pages/AuthErrorPage.tsx';
+import { CliLoginPage } from './pages/CliLoginPage.tsx';
+import { LoginPage } from './pages/LoginPage.tsx';
+import { MessagePage } from './pages/MessagePage.tsx';
+import { RackPage } from './pages/RackPage.tsx';
 import { version } from './version.ts';
 
-export function App() {
+function Landing() {
   return (
     <main className="landing">
       <h1 className="landing__title">Rack Gateway</h1>
@@ -11,4 +16,52 @@ export function App() {
       <footer className="landing__footer">Version {version}</footer>
     </main>
   );
+}
+
+function Page() {
+  const path = window.location.pathname.replace(/\/+$/, '');
+  switch (path) {
+    case '/app/login':
+      return <LoginPage />;
+    case '/app/auth/error':
+      return <AuthErrorPage />;
+    case '/app/cli/login':
+      return <CliLoginPage />;
+    case '/app/cli/success':
+      return (
+        <MessagePage
+          title="CLI login approved"
+          text="You can close this window and return to your terminal."
+        />
+      );
+    case '/app/cli/denied':
+      return (
+        <MessagePage
+          title="CLI login denied"
+          text="The login was denied. You can close this window."
+        />
+      );
+    case '/app/account/security':
+      return (
+        <MessagePage
+          title="Set up multi-factor authentication"
+          text="Multi-factor enrolment is not available yet on this gateway."
+        />
+      );
+    case '/app/auth/mfa':
+      return (
+        <MessagePage
+          title="Multi-factor authentication"
+          text="Multi-factor verification is not available yet on this gateway."
+        />
+      );
+    case '/app/rack':
+      return <RackPage />;
+    default:
+      return <Landing />;
+  }
+}
+
+export function App() {
+  return <Page />;
 }
