@@ -124,6 +124,10 @@ function handler(ctx: Context, faults: MockIdpFaults) {
       send(res, 200, 'text/css; charset=utf-8', STYLESHEET, ctx.pageCsp);
       return;
     }
+    if (req.method === 'GET' && url.pathname === '/favicon.ico') {
+      res.writeHead(204).end();
+      return;
+    }
     if (url.pathname.startsWith('/interaction/')) {
       interaction(ctx, req, res, url.pathname).catch((err: unknown) => {
         const message = `This sign-in request is no longer valid (${(err as Error).message}). Start again from the application.`;
