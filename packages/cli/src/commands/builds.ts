@@ -3,6 +3,7 @@ import { BUILD_SCHEMA, type Build } from '@rack-gateway/convox';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { formatElapsed, humanizeTime } from '../output/format.js';
+import { printStream } from '../rack/print-stream.js';
 import { fetchDocument, listOf, objectOf } from '../rack/rack-documents.js';
 import { type Act, appOf, argsOf, optsOf, parseInteger, withApp } from './command-kit.js';
 
@@ -54,14 +55,7 @@ async function info(ctx: CliContext, cmd: Command): Promise<void> {
 async function logs(ctx: CliContext, cmd: Command): Promise<void> {
   const [id] = argsOf<[string]>(cmd);
   const app = appOf(ctx, cmd);
-  const stream = await ctx.session().rackAccess.read((c) => c.buildLogs(app, id));
-  const stop = () => stream.close();
-  ctx.io.interrupt.addEventListener('abort', stop, { once: true });
-  try {
-    for await (const frame of stream) ctx.out.raw(frame);
-  } finally {
-    ctx.io.interrupt.removeEventListener('abort', stop);
-  }
+  await printStream(ctx, await ctx.session().rackAccess.read((c) => c.buildLogs(app, id)));
 }
 
 export function registerBuildCommands(program: Command, act: Act): void {

@@ -2,6 +2,7 @@
 // until Ctrl-C, which ends the command with exit 0. Lines are printed exactly as received.
 import { type Command, InvalidArgumentError } from 'commander';
 import type { CliContext } from '../context.js';
+import { printStream } from '../rack/print-stream.js';
 import { type Act, appOf, optsOf, parseInteger, withApp } from './command-kit.js';
 
 const UNIT_MS: Readonly<Record<string, number>> = {
@@ -42,13 +43,7 @@ async function logs(ctx: CliContext, cmd: Command): Promise<void> {
     .rackAccess.read((c) =>
       service ? c.serviceLogs(app, service, options) : c.appLogs(app, options),
     );
-  const stop = () => stream.close();
-  ctx.io.interrupt.addEventListener('abort', stop, { once: true });
-  try {
-    for await (const frame of stream) ctx.out.raw(frame);
-  } finally {
-    ctx.io.interrupt.removeEventListener('abort', stop);
-  }
+  await printStream(ctx, stream);
 }
 
 export function registerLogsCommand(program: Command, act: Act): void {
