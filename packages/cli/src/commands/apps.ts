@@ -6,53 +6,47 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
 import { waitUntilDeleted, waitUntilRunning } from '../rack/app-wait.js';
-import { fetchDocument, listOf, objectOf } from '../rack/rack-documents.js';
+import { listOf, objectOf, showDocument } from '../rack/rack-documents.js';
 import { canPrompt, promptLine } from '../terminal/prompt.js';
 import { type Act, appOf, argsOf, optsOf, withApp } from './command-kit.js';
 
 const WAIT_MS = 35 * 60_000;
 
 async function list(ctx: CliContext): Promise<void> {
-  const doc = await fetchDocument(ctx, 'apps.list', {});
-  if (ctx.out.json) return ctx.out.document(doc.text);
-  const apps = listOf(APP_SCHEMA, doc, 'app');
-  ctx.out.table(
-    ['app', 'status', 'release'],
-    apps.map((a) => [a.name, a.status, a.release]),
+  await showDocument(ctx, 'apps.list', {}, {}, (doc) =>
+    ctx.out.table(
+      ['app', 'status', 'release'],
+      listOf(APP_SCHEMA, doc, 'app').map((a) => [a.name, a.status, a.release]),
+    ),
   );
 }
 
 async function info(ctx: CliContext, cmd: Command): Promise<void> {
   const [name] = argsOf<[string?]>(cmd);
   const app = name ?? appOf(ctx, cmd);
-  const doc = await fetchDocument(ctx, 'apps.get', { app });
-  if (ctx.out.json) return ctx.out.document(doc.text);
-  const a = objectOf(APP_SCHEMA, doc, 'app');
-  ctx.out.info([
-    ['Name', a.name],
-    ['Status', a.status],
-    ['Generation', a.generation],
-    ['Locked', String(a.locked)],
-    ['Release', a.release],
-    ['Router', a.router],
-  ]);
+  await showDocument(ctx, 'apps.get', { app }, {}, (doc) => {
+    const a = objectOf(APP_SCHEMA, doc, 'app');
+    ctx.out.info([
+      ['Name', a.name],
+      ['Status', a.status],
+      ['Generation', a.generation],
+      ['Locked', String(a.locked)],
+      ['Release', a.release],
+      ['Router', a.router],
+    ]);
+  });
 }
 
 async function create(ctx: CliContext, cmd: Command): Promise<void> {
   const [app] = argsOf<[string]>(cmd);
   const opts = optsOf<{ generation?: string; wait: boolean }>(cmd);
   const rack = ctx.session().rackAccess;
-  const line = ctx.out.progress(`Creating ${app}`);
-  try {
+  await ctx.out.step(`Creating ${app}`, async () => {
     await rack.write((c) =>
       c.createApp(app, opts.generation ? { generation: opts.generation } : {}),
     );
     if (opts.wait) await waitUntilRunning(ctx, app, WAIT_MS);
-    line.done();
-  } catch (err) {
-    line.fail();
-    throw err;
-  }
+  });
 }
 
 async function confirmDelete(ctx: CliContext, app: string): Promise<void> {
@@ -68,15 +62,10 @@ async function remove(ctx: CliContext, cmd: Command): Promise<void> {
   const [app] = argsOf<[string]>(cmd);
   const { yes } = optsOf<{ yes?: boolean }>(cmd);
   if (!yes) await confirmDelete(ctx, app);
-  const line = ctx.out.progress(`Deleting ${app}`);
-  try {
+  await ctx.out.step(`Deleting ${app}`, async () => {
     await ctx.session().rackAccess.write((c) => c.deleteApp(app));
     await waitUntilDeleted(ctx, app, WAIT_MS);
-    line.done();
-  } catch (err) {
-    line.fail();
-    throw err;
-  }
+  });
 }
 
 export function registerAppCommands(program: Command, act: Act): void {

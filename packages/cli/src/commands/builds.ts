@@ -2,10 +2,10 @@
 import { BUILD_SCHEMA, type Build } from '@rack-gateway/convox';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
-import { formatElapsed, humanizeTime } from '../output/format.js';
+import { formatElapsed } from '../output/format.js';
 import { printStream } from '../rack/print-stream.js';
-import { fetchDocument, listOf, objectOf } from '../rack/rack-documents.js';
-import { type Act, appOf, argsOf, optsOf, parseInteger, withApp } from './command-kit.js';
+import { ago, listOf, objectOf, showDocument } from '../rack/rack-documents.js';
+import { type Act, appOf, argsOf, limitOf, parseInteger, withApp } from './command-kit.js';
 
 export function buildElapsed(b: Build): string {
   if (b.started.isZero() || b.ended.isZero()) return '';
@@ -14,42 +14,36 @@ export function buildElapsed(b: Build): string {
 
 async function list(ctx: CliContext, cmd: Command): Promise<void> {
   const app = appOf(ctx, cmd);
-  const { limit } = optsOf<{ limit?: number }>(cmd);
-  const doc = await fetchDocument(
-    ctx,
-    'builds.list',
-    { app },
-    limit === undefined ? {} : { limit },
-  );
-  if (ctx.out.json) return ctx.out.document(doc.text);
-  const now = ctx.io.now();
-  ctx.out.table(
-    ['id', 'status', 'release', 'started', 'elapsed', 'description'],
-    listOf(BUILD_SCHEMA, doc, 'build').map((b) => [
-      b.id,
-      b.status,
-      b.release,
-      humanizeTime(b.started.isZero() ? undefined : b.started.toDate(), now),
-      buildElapsed(b),
-      b.description,
-    ]),
-  );
+  await showDocument(ctx, 'builds.list', { app }, limitOf(cmd), (doc) => {
+    const now = ctx.io.now();
+    ctx.out.table(
+      ['id', 'status', 'release', 'started', 'elapsed', 'description'],
+      listOf(BUILD_SCHEMA, doc, 'build').map((b) => [
+        b.id,
+        b.status,
+        b.release,
+        ago(b.started, now),
+        buildElapsed(b),
+        b.description,
+      ]),
+    );
+  });
 }
 
 async function info(ctx: CliContext, cmd: Command): Promise<void> {
   const [id] = argsOf<[string]>(cmd);
   const app = appOf(ctx, cmd);
-  const doc = await fetchDocument(ctx, 'builds.get', { app, id });
-  if (ctx.out.json) return ctx.out.document(doc.text);
-  const b = objectOf(BUILD_SCHEMA, doc, 'build');
-  ctx.out.info([
-    ['Id', b.id],
-    ['Status', b.status],
-    ['Release', b.release],
-    ['Description', b.description],
-    ['Started', humanizeTime(b.started.isZero() ? undefined : b.started.toDate(), ctx.io.now())],
-    ['Elapsed', buildElapsed(b)],
-  ]);
+  await showDocument(ctx, 'builds.get', { app, id }, {}, (doc) => {
+    const b = objectOf(BUILD_SCHEMA, doc, 'build');
+    ctx.out.info([
+      ['Id', b.id],
+      ['Status', b.status],
+      ['Release', b.release],
+      ['Description', b.description],
+      ['Started', ago(b.started, ctx.io.now())],
+      ['Elapsed', buildElapsed(b)],
+    ]);
+  });
 }
 
 async function logs(ctx: CliContext, cmd: Command): Promise<void> {

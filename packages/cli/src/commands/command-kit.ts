@@ -32,6 +32,12 @@ export function appOf(ctx: CliContext, cmd: Command): string {
   return selected.app;
 }
 
+/** The `-l, --limit` option as rack query options. */
+export function limitOf(cmd: Command): { limit?: number } {
+  const { limit } = optsOf<{ limit?: number }>(cmd);
+  return limit === undefined ? {} : { limit };
+}
+
 export function parseInteger(name: string): (value: string) => number {
   return (value) => {
     if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number`);

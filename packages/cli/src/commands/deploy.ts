@@ -54,24 +54,17 @@ async function startBuild(
   const git = await gitMetadata(dir);
   const description = opts.description ?? git.description;
   const buildArgs = Object.entries(parsePairs(opts.buildArg)).map(([k, v]) => `${k}=${v}`);
-  const line = ctx.out.progress('Starting build');
-  try {
-    const build = await ctx.session().rackAccess.write((c) =>
-      c.createBuild(app, {
-        url,
-        ...(description ? { description } : {}),
-        ...(git.sha ? { gitSha: git.sha } : {}),
-        ...(opts.manifest !== DEFAULT_MANIFEST ? { manifest: opts.manifest } : {}),
-        ...(opts.cache ? {} : { noCache: true }),
-        ...(buildArgs.length > 0 ? { buildArgs } : {}),
-      }),
-    );
-    line.done();
-    return build;
-  } catch (err) {
-    line.fail();
-    throw err;
-  }
+  const options = {
+    url,
+    ...(description ? { description } : {}),
+    ...(git.sha ? { gitSha: git.sha } : {}),
+    ...(opts.manifest !== DEFAULT_MANIFEST ? { manifest: opts.manifest } : {}),
+    ...(opts.cache ? {} : { noCache: true }),
+    ...(buildArgs.length > 0 ? { buildArgs } : {}),
+  };
+  return ctx.out.step('Starting build', () =>
+    ctx.session().rackAccess.write((c) => c.createBuild(app, options)),
+  );
 }
 
 async function deploy(ctx: CliContext, cmd: Command): Promise<void> {

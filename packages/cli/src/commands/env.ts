@@ -71,15 +71,9 @@ async function change(
   const opts = optsOf<{ promote?: boolean; wait: boolean }>(cmd);
   if (opts.promote) await stepUpFirst(ctx);
   const session = ctx.session();
-  const line = ctx.out.progress(`${verb} ${keys.join(', ')}`);
-  let release: string | null;
-  try {
-    ({ release } = await updateEnv(session, app, edit));
-    line.done();
-  } catch (err) {
-    line.fail();
-    throw err;
-  }
+  const { release } = await ctx.out.step(`${verb} ${keys.join(', ')}`, () =>
+    updateEnv(session, app, edit),
+  );
   if (release === null) return ctx.out.note('No changes');
   ctx.out.line(`Release: ${release}`);
   if (opts.promote)

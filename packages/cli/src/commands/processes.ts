@@ -9,10 +9,9 @@ import {
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { usageError } from '../errors.js';
-import { humanizeTime } from '../output/format.js';
 import { getApp, waitForRelease } from '../rack/app-wait.js';
 import { DEFAULT_PROMOTE_TIMEOUT_MS } from '../rack/promote-flow.js';
-import { fetchDocument, listOf } from '../rack/rack-documents.js';
+import { ago, listOf, showDocument } from '../rack/rack-documents.js';
 import { stepUpFirst } from '../rack/step-up.js';
 import { type Act, appOf, argsOf, optsOf, parseInteger, withApp } from './command-kit.js';
 
@@ -23,33 +22,28 @@ async function ps(ctx: CliContext, cmd: Command): Promise<void> {
     ...(opts.service ? { service: opts.service } : {}),
     ...(opts.release ? { release: opts.release } : {}),
   };
-  const doc = await fetchDocument(ctx, 'processes.list', { app }, query);
-  if (ctx.out.json) return ctx.out.document(doc.text);
-  const now = ctx.io.now();
-  ctx.out.table(
-    ['id', 'service', 'status', 'release', 'started', 'command'],
-    listOf(PROCESS_SCHEMA, doc, 'process').map((p) => [
-      p.id,
-      p.name,
-      p.status,
-      p.release,
-      humanizeTime(p.started.isZero() ? undefined : p.started.toDate(), now),
-      p.command,
-    ]),
-  );
+  await showDocument(ctx, 'processes.list', { app }, query, (doc) => {
+    const now = ctx.io.now();
+    ctx.out.table(
+      ['id', 'service', 'status', 'release', 'started', 'command'],
+      listOf(PROCESS_SCHEMA, doc, 'process').map((p) => [
+        p.id,
+        p.name,
+        p.status,
+        p.release,
+        ago(p.started, now),
+        p.command,
+      ]),
+    );
+  });
 }
 
 async function stop(ctx: CliContext, cmd: Command): Promise<void> {
   const [pid] = argsOf<[string]>(cmd);
   const app = appOf(ctx, cmd);
-  const line = ctx.out.progress(`Stopping ${pid}`);
-  try {
-    await ctx.session().rackAccess.write((c) => c.stopProcess(app, pid));
-    line.done();
-  } catch (err) {
-    line.fail();
-    throw err;
-  }
+  await ctx.out.step(`Stopping ${pid}`, () =>
+    ctx.session().rackAccess.write((c) => c.stopProcess(app, pid)),
+  );
 }
 
 function scaleRows(services: readonly Service[], processes: readonly Process[]) {
@@ -67,11 +61,15 @@ interface ScaleOptions {
 }
 
 async function showScale(ctx: CliContext, app: string): Promise<void> {
-  const doc = await fetchDocument(ctx, 'services.list', { app });
-  if (ctx.out.json) return ctx.out.document(doc.text);
-  const processes = await ctx.session().rackAccess.read((c) => c.listProcesses(app));
-  const rows = scaleRows(listOf(SERVICE_SCHEMA, doc, 'service'), processes);
-  ctx.out.table(['service', 'desired', 'running', 'cpu', 'memory'], rows);
+  const processes = ctx.out.json
+    ? []
+    : await ctx.session().rackAccess.read((c) => c.listProcesses(app));
+  await showDocument(ctx, 'services.list', { app }, {}, (doc) =>
+    ctx.out.table(
+      ['service', 'desired', 'running', 'cpu', 'memory'],
+      scaleRows(listOf(SERVICE_SCHEMA, doc, 'service'), processes),
+    ),
+  );
 }
 
 async function scale(ctx: CliContext, cmd: Command): Promise<void> {
@@ -88,16 +86,11 @@ async function scale(ctx: CliContext, cmd: Command): Promise<void> {
   if (service === undefined) return showScale(ctx, app);
   await stepUpFirst(ctx);
   const rack = ctx.session().rackAccess;
-  const line = ctx.out.progress(`Scaling ${service}`);
-  try {
+  await ctx.out.step(`Scaling ${service}`, async () => {
     const before: App = await getApp(ctx, app);
     await rack.write((c) => c.updateService(app, service, changes));
     if (opts.wait) await waitForRelease(ctx, app, before.release, DEFAULT_PROMOTE_TIMEOUT_MS);
-    line.done();
-  } catch (err) {
-    line.fail();
-    throw err;
-  }
+  });
 }
 
 async function restart(ctx: CliContext, cmd: Command): Promise<void> {
@@ -108,16 +101,8 @@ async function restart(ctx: CliContext, cmd: Command): Promise<void> {
   const names = services.map((s) => s.name).filter((name) => only === undefined || name === only);
   if (only !== undefined && names.length === 0)
     throw usageError(`Service "${only}" not found in ${app}`);
-  for (const name of names) {
-    const line = ctx.out.progress(`Restarting ${name}`);
-    try {
-      await rack.write((c) => c.restartService(app, name));
-      line.done();
-    } catch (err) {
-      line.fail();
-      throw err;
-    }
-  }
+  for (const name of names)
+    await ctx.out.step(`Restarting ${name}`, () => rack.write((c) => c.restartService(app, name)));
 }
 
 export function registerProcessCommands(program: Command, act: Act): void {

@@ -1,19 +1,19 @@
 // `rack info` (cli.md §6): the rack's System document through the proxy.
 import { SYSTEM_SCHEMA } from '@rack-gateway/convox';
 import type { CliContext } from '../context.js';
-import { fetchDocument, objectOf } from '../rack/rack-documents.js';
+import { objectOf, showDocument } from '../rack/rack-documents.js';
 
 export async function rackInfo(ctx: CliContext): Promise<void> {
-  const doc = await fetchDocument(ctx, 'system.get', {});
-  if (ctx.out.json) return ctx.out.document(doc.text);
-  const s = objectOf(SYSTEM_SCHEMA, doc, 'system');
-  ctx.out.info([
-    ['Name', s.name],
-    ['Provider', s.provider],
-    ['Region', s.region],
-    ['Router', s.domain],
-    ['RouterInternal', s.routerInternal],
-    ['Status', s.status],
-    ['Version', s.version],
-  ]);
+  await showDocument(ctx, 'system.get', {}, {}, (doc) => {
+    const s = objectOf(SYSTEM_SCHEMA, doc, 'system');
+    ctx.out.info([
+      ['Name', s.name],
+      ['Provider', s.provider],
+      ['Region', s.region],
+      ['Router', s.domain],
+      ['RouterInternal', s.routerInternal],
+      ['Status', s.status],
+      ['Version', s.version],
+    ]);
+  });
 }

@@ -3,51 +3,44 @@ import { RELEASE_SCHEMA } from '@rack-gateway/convox';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 import { CliError, EXIT } from '../errors.js';
-import { humanizeTime } from '../output/format.js';
 import { getApp } from '../rack/app-wait.js';
 import { DEFAULT_PROMOTE_TIMEOUT_MS, promote } from '../rack/promote-flow.js';
-import { fetchDocument, listOf, objectOf } from '../rack/rack-documents.js';
+import { ago, listOf, objectOf, showDocument } from '../rack/rack-documents.js';
 import { stepUpFirst } from '../rack/step-up.js';
-import { type Act, appOf, argsOf, optsOf, parseInteger, withApp } from './command-kit.js';
+import { type Act, appOf, argsOf, limitOf, optsOf, parseInteger, withApp } from './command-kit.js';
 import { parseSince } from './logs.js';
 
 async function list(ctx: CliContext, cmd: Command): Promise<void> {
   const app = appOf(ctx, cmd);
-  const { limit } = optsOf<{ limit?: number }>(cmd);
   const current = ctx.out.json ? undefined : await getApp(ctx, app);
-  const doc = await fetchDocument(
-    ctx,
-    'releases.list',
-    { app },
-    limit === undefined ? {} : { limit },
-  );
-  if (ctx.out.json) return ctx.out.document(doc.text);
-  const now = ctx.io.now();
-  ctx.out.table(
-    ['id', 'status', 'build', 'created', 'description'],
-    listOf(RELEASE_SCHEMA, doc, 'release').map((r) => [
-      r.id,
-      r.id === current?.release ? 'active' : '',
-      r.build,
-      humanizeTime(r.created.isZero() ? undefined : r.created.toDate(), now),
-      r.description,
-    ]),
-  );
+  await showDocument(ctx, 'releases.list', { app }, limitOf(cmd), (doc) => {
+    const now = ctx.io.now();
+    ctx.out.table(
+      ['id', 'status', 'build', 'created', 'description'],
+      listOf(RELEASE_SCHEMA, doc, 'release').map((r) => [
+        r.id,
+        r.id === current?.release ? 'active' : '',
+        r.build,
+        ago(r.created, now),
+        r.description,
+      ]),
+    );
+  });
 }
 
 async function info(ctx: CliContext, cmd: Command): Promise<void> {
   const [id] = argsOf<[string]>(cmd);
   const app = appOf(ctx, cmd);
-  const doc = await fetchDocument(ctx, 'releases.get', { app, id });
-  if (ctx.out.json) return ctx.out.document(doc.text);
-  const r = objectOf(RELEASE_SCHEMA, doc, 'release');
-  ctx.out.info([
-    ['Id', r.id],
-    ['Build', r.build],
-    ['Created', humanizeTime(r.created.isZero() ? undefined : r.created.toDate(), ctx.io.now())],
-    ['Description', r.description],
-    ['Env', r.env],
-  ]);
+  await showDocument(ctx, 'releases.get', { app, id }, {}, (doc) => {
+    const r = objectOf(RELEASE_SCHEMA, doc, 'release');
+    ctx.out.info([
+      ['Id', r.id],
+      ['Build', r.build],
+      ['Created', ago(r.created, ctx.io.now())],
+      ['Description', r.description],
+      ['Env', r.env],
+    ]);
+  });
 }
 
 interface PromoteFlags {

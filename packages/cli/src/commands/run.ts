@@ -47,21 +47,16 @@ async function detached(
   command: string,
   opts: RunOptions,
 ) {
-  const line = ctx.out.progress('Running detached process');
   const options = { command, release: opts.release, cpu: opts.cpu, memory: opts.memory };
-  try {
-    const res = await ctx
+  const started = () =>
+    ctx
       .session()
       .rackAccess.write(async (c) =>
         (await c.request('processes.run', { app, service }, options)).body.text(),
       );
-    const pid = (JSON.parse(res) as { id?: string }).id ?? '';
-    line.done(`OK, ${pid}`);
-    if (ctx.out.json) ctx.out.document(res);
-  } catch (err) {
-    line.fail();
-    throw err;
-  }
+  const pidOf = (text: string) => `OK, ${(JSON.parse(text) as { id?: string }).id ?? ''}`;
+  const text = await ctx.out.step('Running detached process', started, pidOf);
+  if (ctx.out.json) ctx.out.document(text);
 }
 
 async function run(ctx: CliContext, cmd: Command): Promise<void> {

@@ -93,6 +93,19 @@ export class Output {
     };
   }
 
+  /** Runs `work` inside a progress line: `OK` (or `done(result)`) on success, a line break on failure. */
+  async step<T>(text: string, work: () => Promise<T>, done?: (result: T) => string): Promise<T> {
+    const line = this.progress(text);
+    try {
+      const result = await work();
+      line.done(done?.(result));
+      return result;
+    } catch (err) {
+      line.fail();
+      throw err;
+    }
+  }
+
   /** An informational line on stderr. */
   note(text: string): void {
     this.io.stderr.write(`${text}\n`);

@@ -46,10 +46,9 @@ export async function promote(
 ) {
   const rack = ctx.session().rackAccess;
   if (!options.force) await waitUntilReady(ctx, app);
-  const line = ctx.out.progress(`Promoting ${release}`);
-  try {
+  await ctx.out.step(`Promoting ${release}`, async () => {
     await rack.write((c) => c.promoteRelease(app, release, { force: options.force }));
-    if (!options.wait) return line.done();
+    if (!options.wait) return;
     const logs = followInBackground(
       ctx,
       () => rack.read((c) => c.appLogs(app, { prefix: true, since: 5000 })),
@@ -64,9 +63,5 @@ export async function promote(
     } finally {
       logs.stop();
     }
-    line.done();
-  } catch (err) {
-    line.fail();
-    throw err;
-  }
+  });
 }

@@ -7,8 +7,10 @@ import {
   type PathParams,
   RackProtocolError,
   type RackRouteId,
+  type RackTime,
 } from '@rack-gateway/convox';
 import type { CliContext } from '../context.js';
+import { humanizeTime } from '../output/format.js';
 
 export interface RackDocument {
   readonly text: string;
@@ -39,6 +41,24 @@ function decoding<T>(fn: () => T): T {
       ? err
       : new RackProtocolError((err as Error).message, err);
   }
+}
+
+/** A listing or info command: the document as received for --json, else `render` of it. */
+export async function showDocument(
+  ctx: CliContext,
+  id: RackRouteId,
+  params: PathParams,
+  options: Readonly<Record<string, unknown>>,
+  render: (doc: RackDocument) => void,
+): Promise<void> {
+  const doc = await fetchDocument(ctx, id, params, options);
+  if (ctx.out.json) ctx.out.document(doc.text);
+  else render(doc);
+}
+
+/** A rack time as `2 hours ago` (empty when unset). */
+export function ago(time: RackTime, now: Date): string {
+  return humanizeTime(time.isZero() ? undefined : time.toDate(), now);
 }
 
 export const listOf = <T>(schema: ObjectSchema<T>, doc: RackDocument, what: string): T[] =>
