@@ -1,6 +1,7 @@
 // JSON calls to the gateway API (`<gateway>/api/v1/...`) with `Authorization: Bearer <credential>`.
 // Error responses become GatewayHttpError with the status, headers and the gateway's
 // `{error, message}` body; connection failures become GatewayUnreachableError.
+import { responseHeaders } from '@rack-gateway/convox';
 import type { Dispatcher } from 'undici';
 import { USER_AGENT } from '../version.js';
 
@@ -57,14 +58,6 @@ export interface GatewayApiOptions {
   readonly debug: (line: string) => void;
 }
 
-function flatHeaders(raw: Dispatcher.ResponseData['headers']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  }
-  return out;
-}
-
 function parseBody(text: string): unknown {
   if (text === '') return undefined;
   try {
@@ -115,10 +108,10 @@ export class GatewayApi {
       if (call.signal?.aborted) throw err;
       throw new GatewayUnreachableError(this.options.baseUrl, err);
     }
-    const responseHeaders = flatHeaders(response.headers);
+    const replyHeaders = responseHeaders(response.headers);
     const body = parseBody(await response.body.text());
     this.options.debug(`${method} ${url.origin}${url.pathname} → ${response.statusCode}`);
-    if (response.statusCode >= 400) throw errorOf(response.statusCode, responseHeaders, body);
-    return { status: response.statusCode, headers: responseHeaders, body };
+    if (response.statusCode >= 400) throw errorOf(response.statusCode, replyHeaders, body);
+    return { status: response.statusCode, headers: replyHeaders, body };
   }
 }

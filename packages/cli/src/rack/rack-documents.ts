@@ -3,9 +3,10 @@
 import {
   decodeList,
   decodeObject,
+  decodeRackResponse,
   type ObjectSchema,
   type PathParams,
-  RackProtocolError,
+  parseRackJson,
   type RackRouteId,
   type RackTime,
 } from '@rack-gateway/convox';
@@ -26,21 +27,7 @@ export async function fetchDocument(
   const text = await ctx
     .session()
     .rackAccess.read(async (client) => (await client.request(id, params, options)).body.text());
-  try {
-    return { text, json: JSON.parse(text) };
-  } catch (err) {
-    throw new RackProtocolError('the gateway answered with invalid JSON', err);
-  }
-}
-
-function decoding<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    throw err instanceof RackProtocolError
-      ? err
-      : new RackProtocolError((err as Error).message, err);
-  }
+  return { text, json: parseRackJson(text, 'the gateway') };
 }
 
 /** A listing or info command: the document as received for --json, else `render` of it. */
@@ -62,7 +49,7 @@ export function ago(time: RackTime, now: Date): string {
 }
 
 export const listOf = <T>(schema: ObjectSchema<T>, doc: RackDocument, what: string): T[] =>
-  decoding(() => decodeList(schema, doc.json, what));
+  decodeRackResponse(() => decodeList(schema, doc.json, what));
 
 export const objectOf = <T>(schema: ObjectSchema<T>, doc: RackDocument, what: string): T =>
-  decoding(() => decodeObject(schema, doc.json, what));
+  decodeRackResponse(() => decodeObject(schema, doc.json, what));
