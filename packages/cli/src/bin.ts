@@ -25,6 +25,11 @@ function openUrl(url: string): Promise<boolean> {
   });
 }
 
+// Whatever happens, never leave the terminal in raw mode (run/exec terminal mode, prompts).
+process.on('exit', () => {
+  if (process.stdin.isTTY) process.stdin.setRawMode(false);
+});
+
 const interrupt = new AbortController();
 process.on('SIGINT', () => {
   if (interrupt.signal.aborted) process.exit(130);

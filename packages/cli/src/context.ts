@@ -1,7 +1,7 @@
 // Everything a command needs, built lazily from the global options (cli.md §1–3): the output
 // module, the config store, the selected rack and credential, and the gateway session (API client,
 // MFA handler, rack proxy access). It also remembers what the error mapper needs to know.
-import { Agent } from 'undici';
+import { Agent, type Dispatcher } from 'undici';
 import { configDir } from './config/config-dir.js';
 import { type ConfigData, ConfigStore } from './config/config-file.js';
 import {
@@ -45,7 +45,7 @@ function mfaMethod(value: unknown): MfaMethod | undefined {
 export class CliContext {
   readonly out: Output;
   readonly store: ConfigStore;
-  readonly dispatcher: Agent;
+  readonly dispatcher: Dispatcher;
   readonly insecureTls: boolean;
   private config: ConfigData | undefined;
   private selected: RackSelection | undefined;
@@ -67,10 +67,15 @@ export class CliContext {
       this.out.warn(
         'TLS certificate verification is disabled (RACK_GATEWAY_INSECURE_TLS=1); use this only for local development',
       );
-    this.dispatcher = new Agent({
+    const agent = new Agent({
       connect: { timeout: 30_000, rejectUnauthorized: !this.insecureTls },
       headersTimeout: 0,
       bodyTimeout: 0,
+    });
+    // --debug: one line per request (method, origin and path; credentials travel in headers only).
+    this.dispatcher = agent.compose((dispatch) => (opts, handler) => {
+      this.out.debug(`${opts.method} ${String(opts.origin ?? '')}${opts.path}`);
+      return dispatch(opts, handler);
     });
   }
 
@@ -93,12 +98,7 @@ export class CliContext {
   }
 
   api(url: string, credential: string | undefined): GatewayApi {
-    return new GatewayApi({
-      baseUrl: url,
-      credential,
-      dispatcher: this.dispatcher,
-      debug: (line) => this.out.debug(line),
-    });
+    return new GatewayApi({ baseUrl: url, credential, dispatcher: this.dispatcher });
   }
 
   /** The logged-in gateway session of the selected rack (exit 3 when there is none). */

@@ -55,6 +55,14 @@ describe('apps', () => {
     expect(basic.startsWith('convox:')).toBe(true);
   });
 
+  it('--debug prints request lines on stderr without credentials', async () => {
+    const res = await runCli(['apps', '--debug'], { env });
+    expect(res.code).toBe(0);
+    expect(res.stderr).toContain(`debug: GET ${stack.gw.url}/api/v1/rack-proxy/apps?\n`);
+    const token = String(stack.gw.requests.at(-1)?.headers.authorization);
+    expect(res.stderr).not.toContain(Buffer.from(token.slice(6), 'base64').toString().slice(7));
+  });
+
   it('apps info prints an info block', async () => {
     const res = await runCli(['apps', 'info', 'storefront'], { env });
     expect(res.stdout).toBe(

@@ -55,7 +55,6 @@ export interface GatewayApiOptions {
   readonly baseUrl: string;
   readonly credential: string | undefined;
   readonly dispatcher: Dispatcher;
-  readonly debug: (line: string) => void;
 }
 
 function parseBody(text: string): unknown {
@@ -110,7 +109,6 @@ export class GatewayApi {
     }
     const replyHeaders = responseHeaders(response.headers);
     const body = parseBody(await response.body.text());
-    this.options.debug(`${method} ${url.origin}${url.pathname} → ${response.statusCode}`);
     if (response.statusCode >= 400) throw errorOf(response.statusCode, replyHeaders, body);
     return { status: response.statusCode, headers: replyHeaders, body };
   }
