@@ -8,6 +8,7 @@ import { createTokenResolver } from './access/tokens/token-resolver.js';
 import { registerTokenRoutes } from './access/tokens/token-routes.js';
 import { createTokenStore } from './access/tokens/token-store.js';
 import { type AuditLog, loggerAuditLog } from './audit/audit-log.js';
+import { registerAuditRoutes } from './audit/http/audit-routes.js';
 import type { Config } from './config/types.js';
 import type { Database } from './db/database.js';
 import { registerCors } from './http/cors.js';
@@ -102,6 +103,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
 
   registerTokenRoutes(app, { store: tokens, audit, clock });
   registerHealth(app, { db: deps.db });
+  registerAuditRoutes(app, { config, db: deps.db, logger: deps.logger });
   registerRoute(app, { method: 'GET', path: '/openapi.json', handler: () => app.swagger() });
   registerSpa(app, { distDir: deps.webDistDir });
   return app;

@@ -4,6 +4,7 @@
 import type { AuditAction } from '../audit/catalogue.js';
 import type { Permission } from './permissions.js';
 import { type GatewayRoute, routeKey } from './route-types.js';
+import { AUDIT_ROUTES } from './routes/audit.js';
 import { AUTH_ROUTES } from './routes/auth.js';
 import { SITE_ROUTES } from './routes/site.js';
 import { TOKEN_ROUTES } from './routes/tokens.js';
@@ -16,6 +17,7 @@ export const GATEWAY_ROUTES: readonly GatewayRouteEntry[] = [
   ...AUTH_ROUTES,
   ...USER_ROUTES,
   ...TOKEN_ROUTES,
+  ...AUDIT_ROUTES,
 ] as readonly GatewayRouteEntry[];
 
 const BY_KEY = new Map(GATEWAY_ROUTES.map((r) => [routeKey(r.method, r.path), r]));

@@ -51,16 +51,21 @@ export async function insertEvents(tx: SqlRunner, events: readonly StoredEvent[]
   await tx.query(INSERT_SQL, [...params, hashes]);
 }
 
-/** SELECT list producing the columns `rowToEvent` reads (prefix `e.` for the event table). */
-export const EVENT_SELECT = `e.id::text AS id, e.chain_id, e.seq::text AS seq, e.key_id, e.previous_hash,
-  (extract(epoch FROM e.ts) * 1000000)::bigint::text AS ts_us,
-  (extract(epoch FROM e.occurred_at) * 1000000)::bigint::text AS occurred_at_us,
-  e.event_id::text AS event_id, e.actor_type, e.user_id::text AS user_id, e.user_email, e.user_name,
-  e.api_token_id::text AS api_token_id, e.api_token_name, e.session_id::text AS session_id,
-  e.channel, e.action_type, e.action, e.resource, e.resource_type, e.status, e.rbac_decision,
-  e.http_status, e.response_time_ms, e.ip_address, e.user_agent, e.request_id,
-  e.deploy_approval_id::text AS deploy_approval_id,
-  e.terminal_session_id::text AS terminal_session_id, e.command, e.details, e.event_hash`;
+/** SELECT list producing the columns `rowToEvent` reads, for table alias `a`. */
+export const eventSelect = (
+  a: string,
+): string => `${a}.id::text AS id, ${a}.chain_id, ${a}.seq::text AS seq, ${a}.key_id, ${a}.previous_hash,
+  (extract(epoch FROM ${a}.ts) * 1000000)::bigint::text AS ts_us,
+  (extract(epoch FROM ${a}.occurred_at) * 1000000)::bigint::text AS occurred_at_us,
+  ${a}.event_id::text AS event_id, ${a}.actor_type, ${a}.user_id::text AS user_id, ${a}.user_email, ${a}.user_name,
+  ${a}.api_token_id::text AS api_token_id, ${a}.api_token_name, ${a}.session_id::text AS session_id,
+  ${a}.channel, ${a}.action_type, ${a}.action, ${a}.resource, ${a}.resource_type, ${a}.status, ${a}.rbac_decision,
+  ${a}.http_status, ${a}.response_time_ms, ${a}.ip_address, ${a}.user_agent, ${a}.request_id,
+  ${a}.deploy_approval_id::text AS deploy_approval_id,
+  ${a}.terminal_session_id::text AS terminal_session_id, ${a}.command, ${a}.details, ${a}.event_hash`;
+
+/** `eventSelect` for alias `e`. */
+export const EVENT_SELECT = eventSelect('e');
 
 export type EventRow = Record<string, unknown>;
 

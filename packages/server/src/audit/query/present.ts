@@ -1,0 +1,104 @@
+// API shapes of audit rows (response allowlists): raw events, the single event with its hashes,
+// and aggregated rows. Exec rows of the aggregated view are shown as `process.exec`.
+import { microsToIso } from '../chain/event-fields.js';
+import type { StoredEventRow } from '../store/event-rows.js';
+
+function parseDetails(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return {};
+  }
+}
+
+export function presentEvent(e: StoredEventRow): Record<string, unknown> {
+  return {
+    seq: e.seq,
+    event_id: e.eventId,
+    ts: microsToIso(e.tsUs),
+    occurred_at: microsToIso(e.occurredAtUs),
+    actor_type: e.actorType,
+    user_id: e.userId,
+    user_email: e.userEmail,
+    user_name: e.userName,
+    api_token_id: e.apiTokenId,
+    api_token_name: e.apiTokenName,
+    session_id: e.sessionId,
+    channel: e.channel,
+    action_type: e.actionType,
+    action: e.action,
+    resource: e.resource,
+    resource_type: e.resourceType,
+    status: e.status,
+    rbac_decision: e.rbacDecision,
+    http_status: e.httpStatus,
+    response_time_ms: e.responseTimeMs,
+    ip_address: e.ipAddress,
+    user_agent: e.userAgent,
+    request_id: e.requestId,
+    deploy_approval_id: e.deployApprovalId,
+    terminal_session_id: e.terminalSessionId,
+    command: e.command,
+    details: parseDetails(e.details),
+  };
+}
+
+export function presentEventWithHashes(e: StoredEventRow): Record<string, unknown> {
+  return {
+    chain_id: e.chainId,
+    key_id: e.keyId,
+    previous_hash: e.previousHash.toString('hex'),
+    event_hash: e.eventHash.toString('hex'),
+    ...presentEvent(e),
+  };
+}
+
+/** SELECT list of the aggregated view (alias `t`) feeding `presentAggregated`. */
+export const AGGREGATED_SELECT = `t.id::text AS id, t.first_seq::text AS first_seq, t.last_seq::text AS last_seq,
+  (extract(epoch FROM t.first_seen) * 1000000)::bigint::text AS first_seen_us,
+  (extract(epoch FROM t.last_seen) * 1000000)::bigint::text AS last_seen_us,
+  t.event_count, t.min_response_ms, t.max_response_ms, t.sum_response_ms::text AS sum_response_ms,
+  t.user_id::text AS user_id, t.user_email, t.user_name, t.api_token_id::text AS api_token_id,
+  t.api_token_name, t.channel, t.action_type, t.action, t.resource, t.resource_type, t.status,
+  t.rbac_decision, t.http_status, t.ip_address, t.user_agent, t.command, t.details,
+  t.deploy_approval_id::text AS deploy_approval_id, t.terminal_session_id::text AS terminal_session_id,
+  t.exit_code, t.duration_ms::text AS duration_ms`;
+
+const n = (v: unknown): number => Number(v);
+const nOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export function presentAggregated(r: Record<string, unknown>): Record<string, unknown> {
+  const count = n(r.event_count);
+  return {
+    id: n(r.id),
+    first_seq: n(r.first_seq),
+    last_seq: n(r.last_seq),
+    first_seen: microsToIso(n(r.first_seen_us)),
+    last_seen: microsToIso(n(r.last_seen_us)),
+    event_count: count,
+    min_response_ms: n(r.min_response_ms),
+    max_response_ms: n(r.max_response_ms),
+    avg_response_ms: count === 0 ? 0 : Math.round(n(r.sum_response_ms) / count),
+    user_id: r.user_id ?? null,
+    user_email: r.user_email,
+    user_name: r.user_name,
+    api_token_id: r.api_token_id ?? null,
+    api_token_name: r.api_token_name,
+    channel: r.channel,
+    action_type: r.action_type,
+    action: r.action === 'process.exec.open' ? 'process.exec' : r.action,
+    resource: r.resource,
+    resource_type: r.resource_type,
+    status: r.status,
+    rbac_decision: r.rbac_decision,
+    http_status: nOrNull(r.http_status),
+    ip_address: r.ip_address,
+    user_agent: r.user_agent,
+    command: r.command,
+    details: parseDetails(String(r.details)),
+    deploy_approval_id: r.deploy_approval_id ?? null,
+    terminal_session_id: r.terminal_session_id ?? null,
+    exit_code: nOrNull(r.exit_code),
+    duration_ms: nOrNull(r.duration_ms),
+  };
+}
