@@ -3,6 +3,7 @@
 // of exiting, so tests run commands in-process.
 import { type Command, CommanderError } from 'commander';
 import type { Act, Handler } from './commands/command-kit.js';
+import { Redispatch } from './commands/convox-passthrough.js';
 import { expiryReminder } from './config/expiry-reminder.js';
 import { CliContext, type GlobalOptions } from './context.js';
 import { EXIT, ExitSignal } from './errors.js';
@@ -19,6 +20,12 @@ function commanderExit(err: CommanderError): number {
 function forEveryCommand(cmd: Command, fn: (c: Command) => void): void {
   fn(cmd);
   for (const sub of cmd.commands) forEveryCommand(sub, fn);
+}
+
+/** `convox apps -r prod` → `apps -r prod`: the native-command fallback keeps the global options. */
+function withoutConvox(argv: readonly string[]): string[] {
+  const at = argv.indexOf('convox');
+  return [...argv.slice(0, at), ...argv.slice(at + 1)];
 }
 
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -40,6 +47,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (err) {
     if (err instanceof CommanderError) return commanderExit(err);
     if (err instanceof ExitSignal) return err.exitCode;
+    if (err instanceof Redispatch) return main(withoutConvox(argv), io);
     const failure = toCliError(err, ctx?.errorContext() ?? {});
     (ctx?.out ?? early).error(failure);
     return failure.exitCode;

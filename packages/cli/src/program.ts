@@ -4,6 +4,7 @@ import { Command, Option } from 'commander';
 import type { Act } from './commands/command-kit.js';
 import { registerCompletionCommands } from './commands/completion.js';
 import { registerConvoxCommands } from './commands/convox.js';
+import { registerConvoxPassthrough } from './commands/convox-passthrough.js';
 import { registerLinkCommands } from './commands/links.js';
 import { registerLoginCommands } from './commands/login.js';
 import { registerStatusCommands } from './commands/status.js';
@@ -33,6 +34,7 @@ export function buildProgram(act: Act, out: Output): Command {
   registerStatusCommands(program, act);
   registerLinkCommands(program, act);
   registerConvoxCommands(program, act);
+  registerConvoxPassthrough(program, act);
   registerCompletionCommands(program, act);
   return program;
 }

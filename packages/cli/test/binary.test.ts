@@ -1,6 +1,7 @@
 // The real `rack-gateway` executable as a child process: exit codes and the separation of results
 // (stdout) from progress and errors (stderr).
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEPLOYER } from './support/fake-gateway.js';
@@ -80,5 +81,34 @@ describe('rack-gateway binary', () => {
     expect((await rackGateway(['run', 'web', 'exit 3'], env)).code).toBe(3);
     const cat = await rackGateway(['run', 'web', 'cat'], env, 'hello\n');
     expect(cat).toMatchObject({ code: 0, stdout: 'hello\n' });
+  });
+});
+
+describe('rack-gateway convox', () => {
+  it('runs the native convox binary with RACK_URL in its environment only', async () => {
+    const dir = tempDir();
+    const fake = join(dir, 'convox');
+    writeFileSync(
+      fake,
+      '#!/bin/sh\necho "args: $*"\ncase "$RACK_URL" in http://convox:*@127.0.0.1:*/api/v1/rack-proxy) echo rack-url-ok ;; esac\nexit 4\n',
+      { mode: 0o755 },
+    );
+    const res = await rackGateway(['convox', 'ps', '-a', 'shop'], {
+      ...env,
+      RACK_GATEWAY_CONVOX_BIN: fake,
+    });
+    expect(res).toEqual({ code: 4, stdout: 'args: ps -a shop\nrack-url-ok\n', stderr: '' });
+  });
+
+  it('without a convox binary runs native commands natively, else exits 2', async () => {
+    const noConvox = { ...env, PATH: tempDir() };
+    const apps = await rackGateway(['convox', 'apps'], noConvox);
+    expect(apps.code).toBe(0);
+    expect(apps.stdout).toContain('storefront');
+    const certs = await rackGateway(['convox', 'certs'], noConvox);
+    expect(certs.code).toBe(2);
+    expect(certs.stderr).toBe(
+      'Error: The convox CLI is not installed; install it or use rack-gateway certs\n',
+    );
   });
 });
