@@ -19,7 +19,7 @@ import {
   setStatus,
   startIdpLeg,
 } from './login-state-store.js';
-import { identifyAtIdp, type LoginFailure, openWebSession } from './login-steps.js';
+import { finishIdpLeg, type LoginFailure } from './login-steps.js';
 import { errorPage, newIdpLeg, unusableStateReason, type WebLoginDeps } from './web-login.js';
 
 const LOOPBACK = /^http:\/\/127\.0\.0\.1:(\d{1,5})\/callback$/;
@@ -160,24 +160,11 @@ async function callback(deps: WebLoginDeps, request: FastifyRequest, reply: Fast
     return reply.redirect(failureTarget(claimed, cliState, reason), 302);
   };
   if (query.error !== undefined) return refuse('idp_error');
-  const identified = await identifyAtIdp(
-    deps,
-    claimed,
-    new URL(request.url, deps.config.server.publicUrl),
-    query.state ?? '',
+  const finished = await finishIdpLeg(deps, request, claimed, (tx, user) =>
+    setStatus(tx, claimed.id, ['pending'], { status: 'authenticated', userId: user.id }),
   );
-  if (!identified.ok) return refuse(identified.reason, identified.email);
-  const { user } = identified;
-  const opened = await openWebSession(
-    deps,
-    user,
-    {
-      ip: request.ip,
-      userAgent: request.headers['user-agent'] ?? '',
-      presentedToken: request.cookies[deps.cookies.session],
-    },
-    (tx) => setStatus(tx, claimed.id, ['pending'], { status: 'authenticated', userId: user.id }),
-  );
+  if (!finished.ok) return refuse(finished.reason, finished.email);
+  const { opened } = finished;
   reply.setCookie(deps.cookies.session, opened.token, cookieOptions(deps.config));
   const s = encodeURIComponent(cliState);
   return reply.redirect(

@@ -1,6 +1,7 @@
 // The steps both login callbacks share (identity.md §3 steps 2-5), each enforcing one rule:
 // exchange the code and verify the ID token, check the claims, find the user, check that the
 // user is active, bind or match the subject, then open a web session (rotating a presented one).
+import type { FastifyRequest } from 'fastify';
 import type { MfaState } from '../../access/principal.js';
 import type { AuditEventInput } from '../../audit/audit-log.js';
 import type { Config } from '../../config/types.js';
@@ -147,4 +148,39 @@ export function userActor(user: UserRecord, channel: 'web' | 'cli', sessionId: s
     userName: user.name,
     sessionId,
   } satisfies Partial<AuditEventInput>;
+}
+
+/**
+ * Steps 3-5 for a claimed state: identify the caller at the IdP, then open their web session
+ * (rotating the session cookie the browser sent). `alsoInTx` joins the session's transaction.
+ */
+export async function finishIdpLeg(
+  deps: LoginDeps & { readonly cookies: { readonly session: string } },
+  request: FastifyRequest,
+  claimed: LoginState,
+  alsoInTx?: (tx: SqlRunner, user: UserRecord) => Promise<unknown>,
+): Promise<
+  | { readonly ok: false; readonly reason: LoginFailure; readonly email: string }
+  | {
+      readonly ok: true;
+      readonly user: UserRecord;
+      readonly opened: { token: string; session: SessionRecord; mfaState: MfaState };
+    }
+> {
+  const rawState = (request.query as { state?: string }).state ?? '';
+  const callbackUrl = new URL(request.url, deps.config.server.publicUrl);
+  const identified = await identifyAtIdp(deps, claimed, callbackUrl, rawState);
+  if (!identified.ok) return identified;
+  const { user } = identified;
+  const opened = await openWebSession(
+    deps,
+    user,
+    {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'] ?? '',
+      presentedToken: request.cookies[deps.cookies.session],
+    },
+    alsoInTx ? (tx) => alsoInTx(tx, user) : undefined,
+  );
+  return { ok: true, user, opened };
 }

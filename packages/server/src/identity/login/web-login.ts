@@ -10,7 +10,7 @@ import { IdpUnavailableError } from '../oidc/oidc-client.js';
 import { randomToken, sha256Hex } from '../secrets.js';
 import { auditLoginComplete, auditLoginFailed, auditLoginStart } from './login-audit.js';
 import { claimCallback, findByIdpState, insertLoginState } from './login-state-store.js';
-import { identifyAtIdp, type LoginDeps, type LoginFailure, openWebSession } from './login-steps.js';
+import { finishIdpLeg, type LoginDeps, type LoginFailure } from './login-steps.js';
 import { safeReturnTo } from './return-to.js';
 
 export interface WebLoginDeps extends LoginDeps {
@@ -124,15 +124,9 @@ async function finishWebLogin(deps: WebLoginDeps, request: FastifyRequest, reply
     return refuse('idp_error');
   }
   if (claimed === null) return refuse(await unusableStateReason(deps, 'web', stateHash));
-  const callbackUrl = new URL(request.url, deps.config.server.publicUrl);
-  const identified = await identifyAtIdp(deps, claimed, callbackUrl, query.state ?? '');
-  if (!identified.ok) return refuse(identified.reason, identified.email);
-  const { user } = identified;
-  const opened = await openWebSession(deps, user, {
-    ip: request.ip,
-    userAgent: request.headers['user-agent'] ?? '',
-    presentedToken: request.cookies[deps.cookies.session],
-  });
+  const finished = await finishIdpLeg(deps, request, claimed);
+  if (!finished.ok) return refuse(finished.reason, finished.email);
+  const { user, opened } = finished;
   reply.setCookie(deps.cookies.session, opened.token, cookieOptions(deps.config));
   if (opened.mfaState === 'not_required')
     await auditLoginComplete(request, deps.audit, user, 'web', {
