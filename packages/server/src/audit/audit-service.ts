@@ -9,12 +9,14 @@ import { type Clock, systemClock } from '../lib/clock.js';
 import type { Logger } from '../logging/logger.js';
 import { type AnchorBucket, createAnchorBucket } from './anchors/anchor-bucket.js';
 import { AnchorService, ObjectLockMissingError } from './anchors/anchor-service.js';
+import { TerminalCapture } from './capture/terminal-capture.js';
 import { ChainConfigError, checkChainId, checkKeyReuse } from './chain/chain-setup.js';
 import { ChainWriter } from './chain/chain-writer.js';
 import { readHead } from './chain/head.js';
 import { keyringFromConfig } from './chain/keys.js';
 import { type ChainAuditLog, chainAuditLog } from './chain-audit-log.js';
 import { type LineWriter, stdoutShape, stdoutWriter, unflushedShape } from './stdout-lines.js';
+import { VerifyRunner } from './verify/verify-runs.js';
 import { WebhookDelivery } from './webhook/webhook-delivery.js';
 
 export interface AuditServiceDeps {
@@ -32,6 +34,8 @@ export interface AuditService {
   readonly log: ChainAuditLog;
   readonly writer: ChainWriter;
   readonly anchors: AnchorService | null;
+  /** Exec/run capture store for the rack proxy (audit.md §16). */
+  readonly capture: TerminalCapture;
   /** Chain checks, genesis/rotation, anchors, background loops, then `system.start`. */
   startupStep(): BootstrapStep;
   /** Flushes for up to `timeoutMs`; prints every unflushed event as `audit_unflushed`. */
@@ -42,6 +46,7 @@ export const nowMicros = (): number =>
   Math.floor((performance.timeOrigin + performance.now()) * 1000);
 
 const SHUTDOWN_FLUSH_MS = 10_000;
+const DAY_MS = 86_400_000;
 
 function buildAnchors(deps: AuditServiceDeps, log: ChainAuditLog): AnchorService | null {
   const anchor = deps.config.audit.anchor;
@@ -94,6 +99,26 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     ? new WebhookDelivery({ db, logger, chainId, webhook: config.audit.webhook })
     : null;
   if (webhook) writer.onCommit(() => webhook.wake());
+  const capture = new TerminalCapture({
+    db,
+    maxBytes: config.audit.captureMaxBytes,
+    retentionDays: config.audit.captureRetentionDays,
+  });
+  const verifier = new VerifyRunner({
+    config,
+    db,
+    audit: log,
+    logger,
+    ...(deps.bucket ? { bucket: deps.bucket } : {}),
+  });
+  const purge = setInterval(() => {
+    capture
+      .purgeExpiredFrames()
+      .catch((err: unknown) =>
+        logger.warn({ err: (err as Error).message }, 'terminal frame retention purge failed'),
+      );
+  }, DAY_MS);
+  purge.unref();
 
   const startupStep = (): BootstrapStep => ({
     name: 'audit chain',
@@ -112,6 +137,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       writer.start();
       await anchors?.start();
       webhook?.start();
+      verifier.schedule();
       const head = (await readHead(db, chainId))?.seq ?? null;
       await log.append(
         {
@@ -131,8 +157,11 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     log,
     writer,
     anchors,
+    capture,
     startupStep,
     async close(timeoutMs = SHUTDOWN_FLUSH_MS) {
+      clearInterval(purge);
+      await verifier.close();
       await anchors?.close();
       const left = await writer.close(timeoutMs);
       for (const fields of left) lines(JSON.stringify(unflushedShape(fields)));
