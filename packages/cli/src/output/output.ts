@@ -120,9 +120,9 @@ export class Output {
     if (this.options.debug) this.io.stderr.write(`debug: ${text}\n`);
   }
 
-  /** A spinner on terminals (not with --json); elsewhere the text once. */
+  /** A spinner on terminals (not with --json, NO_COLOR or --no-color); elsewhere the text once. */
   spinner(text: string): Spinner {
-    const live = this.stderrIsTerminal && !this.options.json;
+    const live = this.stderrIsTerminal && !this.options.json && this.options.color;
     if (!live) this.note(text);
     return new Spinner(this.io.stderr, text, live);
   }
