@@ -69,6 +69,7 @@ export async function attachExec(
     socket.close();
   };
   ctx.io.interrupt.addEventListener('abort', onAbort, { once: true });
+  if (ctx.io.interrupt.aborted) onAbort();
   const restore = forwardInput(ctx.io, socket);
   try {
     const outcome = await pumpOutput(ctx, socket);

@@ -6,6 +6,7 @@ import type { CliContext } from '../context.js';
 export async function printStream(ctx: CliContext, stream: LogStream): Promise<void> {
   const stop = () => stream.close();
   ctx.io.interrupt.addEventListener('abort', stop, { once: true });
+  if (ctx.io.interrupt.aborted) stop();
   try {
     for await (const frame of stream) ctx.out.raw(frame);
   } finally {
