@@ -30,6 +30,12 @@ process.on('exit', () => {
   if (process.stdin.isTTY) process.stdin.setRawMode(false);
 });
 
+// `rack-gateway logs -f | head`: a closed pipe ends the command quietly.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+  });
+
 const interrupt = new AbortController();
 process.on('SIGINT', () => {
   if (interrupt.signal.aborted) process.exit(130);
