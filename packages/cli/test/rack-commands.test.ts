@@ -112,6 +112,14 @@ describe('processes, scale, restart, rack', () => {
     expect(json.stdout).toBe(await rackDocument('/apps/storefront/processes'));
   });
 
+  it('ps stop stops one process', async () => {
+    const pid = JSON.parse((await runCli(['ps', '-a', 'storefront', '--json'], { env })).stdout)[0]
+      .id;
+    const res = await runCli(['ps', 'stop', pid, '-a', 'storefront'], { env });
+    expect(res).toMatchObject({ code: 0, stdout: '', stderr: `Stopping ${pid}... OK\n` });
+    expect((await runCli(['ps', '-a', 'storefront'], { env })).stdout).not.toContain(pid);
+  });
+
   it('scale shows services; scale web --count 3 rolls out', async () => {
     const table = await runCli(['scale', '-a', 'storefront'], { env });
     expect(table.stdout.split('\n')[0]).toBe('SERVICE  DESIRED  RUNNING  CPU  MEMORY');
