@@ -1,6 +1,6 @@
 // A real S3-compatible server for the anchor suites: moto's server mode (installed by .ci/run from
 // PyPI). It honours Object Lock configuration, COMPLIANCE retention, If-None-Match and stored
-// SHA-256 checksums (docs/audit-anchors.md). Without it the suites are skipped loudly, unless
+// SHA-256 checksums (docs/audit.md, "Test S3 server"). Without it the suites are skipped loudly, unless
 // REQUIRE_S3=1 (CI), which turns a missing server into a failure.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';

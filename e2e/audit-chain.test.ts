@@ -1,0 +1,177 @@
+// The audit chain across processes on one PostgreSQL (audit.md acceptance 3 and 4, issue 6):
+// two processes × 5 concurrent writers × 1,000 events form one unbroken chain and
+// `rack-gateway-server audit verify` exits 0; after a superuser edits one row (triggers disabled),
+// deletes one, or deletes the newest rows past an S3 anchor, it exits 1 naming the first bad seq.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOAD_CHAIN, LOAD_KEY, LOAD_SECRET_HEX } from '../bench/audit-load.ts';
+import {
+  motoAvailable,
+  S3_CREDENTIALS,
+  type S3Server,
+  startS3Server,
+} from '../packages/server/test/audit/s3-server.ts';
+import { createEmptyDatabase, dropDatabase, postgresUrl } from './support/postgres.ts';
+
+const baseUrl = postgresUrl();
+const REPO = join(import.meta.dirname, '..');
+const BIN = join(REPO, 'packages', 'server', 'src', 'bin.ts');
+const TSX = import.meta.resolve('tsx');
+
+function serverEnv(
+  databaseUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? '',
+    DEV_MODE: 'true',
+    LOG_FORMAT: 'json',
+    DATABASE_URL: databaseUrl,
+    APP_SECRET_KEY: 'e'.repeat(64),
+    AUDIT_HMAC_SECRET: LOAD_SECRET_HEX,
+    AUDIT_HMAC_KEY_ID: LOAD_KEY.id,
+    AUDIT_CHAIN_ID: LOAD_CHAIN,
+    OIDC_ISSUER: 'http://localhost:3345',
+    OIDC_ALLOW_INSECURE_HTTP: 'true',
+    OIDC_CLIENT_ID: 'e2e',
+    OIDC_CLIENT_SECRET: 'e2e-secret',
+    RACK_HOST: 'http://127.0.0.1:5443',
+    RACK_TOKEN: 'e2e-rack',
+    ...extra,
+  };
+}
+
+function cli(
+  args: string[],
+  env: Record<string, string>,
+): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, ['--import', TSX, BIN, ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'rgw-audit-e2e-')),
+    env,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function writerProcess(url: string, tag: string): Promise<number | null> {
+  const child = spawn(
+    process.execPath,
+    ['--import', TSX, join(REPO, 'e2e', 'audit-writer-process.ts'), url, '5', '1000', tag],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+async function superuser(url: string, sql: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('ALTER TABLE audit.audit_event DISABLE TRIGGER USER');
+    await c.query(sql);
+    await c.query('ALTER TABLE audit.audit_event ENABLE TRIGGER USER');
+  } finally {
+    await c.end();
+  }
+}
+
+const verifyJson = (env: Record<string, string>, extra: string[] = ['--no-anchors']) => {
+  const r = cli(['audit', 'verify', '--json', ...extra], env);
+  return {
+    code: r.code,
+    report: JSON.parse(r.stdout || '{}') as Record<string, unknown>,
+    stderr: r.stderr,
+  };
+};
+
+describe.skipIf(baseUrl === null)('audit chain on PostgreSQL', () => {
+  let url = '';
+  beforeAll(async () => {
+    url = await createEmptyDatabase(baseUrl ?? '');
+    const codes = await Promise.all([writerProcess(url, 'a'), writerProcess(url, 'b')]);
+    expect(codes).toEqual([0, 0]);
+  });
+  afterAll(async () => {
+    if (url) await dropDatabase(url);
+  });
+
+  it('two processes × 5 writers × 1,000 events form one unbroken chain; verify exits 0', () => {
+    const { code, report } = verifyJson(serverEnv(url));
+    expect(code).toBe(0);
+    expect(report).toMatchObject({
+      ok: true,
+      checked_events: 10_001,
+      head: { seq: 10_001 },
+      first_break: null,
+    });
+    const human = cli(['audit', 'verify', '--no-anchors'], serverEnv(url));
+    expect(human.stdout).toMatch(/INTACT/);
+    expect(cli(['audit', 'verify', '--no-anchors', '--quiet'], serverEnv(url)).stdout).toBe('');
+  });
+
+  it('exits 1 naming the edited row, then the deleted row', async () => {
+    await superuser(
+      url,
+      `UPDATE audit.audit_event SET details = replace(details, 'GET', 'GeT') WHERE seq = 4321`,
+    );
+    const edited = verifyJson(serverEnv(url));
+    expect(edited.code).toBe(1);
+    expect(edited.report.first_break).toMatchObject({ seq: 4321, reason: 'hmac_mismatch' });
+    await superuser(url, 'DELETE FROM audit.audit_event WHERE seq = 1234');
+    const deleted = verifyJson(serverEnv(url));
+    expect(deleted.code).toBe(1);
+    expect(deleted.report.first_break).toMatchObject({ seq: 1234, reason: 'gap' });
+    expect(verifyJson(serverEnv(url), ['--no-anchors', '--from', '5000']).code).toBe(0);
+  });
+
+  it('exits 2 on bad usage and 3 when the database is unreachable', () => {
+    expect(cli(['audit', 'verify', '--from', 'zero'], serverEnv(url)).code).toBe(2);
+    const down = new URL(url);
+    down.port = '1';
+    expect(cli(['audit', 'verify', '--no-anchors'], serverEnv(down.href)).code).toBe(3);
+  });
+});
+
+describe.skipIf(baseUrl === null || !motoAvailable())('audit anchors and truncation', () => {
+  let url = '';
+  let s3: S3Server;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    s3 = await startS3Server();
+    const { name } = await s3.bucket();
+    url = await createEmptyDatabase(baseUrl ?? '');
+    expect(await writerProcess(url, 'c')).toBe(0);
+    env = serverEnv(url, {
+      AUDIT_ANCHOR_BUCKET: name,
+      AUDIT_S3_ENDPOINT: s3.endpoint,
+      AWS_ACCESS_KEY_ID: S3_CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: S3_CREDENTIALS.secretAccessKey,
+    });
+  });
+  afterAll(async () => {
+    if (url) await dropDatabase(url);
+    await s3?.stop();
+  });
+
+  it('anchors the head, verifies with anchors, and reports truncation after the newest rows are deleted', async () => {
+    const anchored = cli(['audit', 'anchor'], env);
+    expect(anchored.code, anchored.stderr).toBe(0);
+    expect(anchored.stdout).toMatch(
+      /anchor written: rgw-load\/\d{4}\/\d{2}\/\d{2}\/anchor-00000000000000005001-/,
+    );
+    const intact = verifyJson(env, []);
+    expect(intact.code).toBe(0);
+    expect(intact.report.anchors).toMatchObject({ checked: 1, latest_seq: 5001, truncated: false });
+    await superuser(url, 'DELETE FROM audit.audit_event WHERE seq > 4991');
+    const truncated = verifyJson(env, []);
+    expect(truncated.code).toBe(1);
+    expect(truncated.report.first_break).toMatchObject({ seq: 4992, reason: 'truncated' });
+  });
+});
