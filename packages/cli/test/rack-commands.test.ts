@@ -113,7 +113,8 @@ describe('processes, scale, restart, rack', () => {
   });
 
   it('ps stop stops one process', async () => {
-    const pid = JSON.parse((await runCli(['ps', '-a', 'storefront', '--json'], { env })).stdout)[0].id;
+    const pid = JSON.parse((await runCli(['ps', '-a', 'storefront', '--json'], { env })).stdout)[0]
+      .id;
     const res = await runCli(['ps', 'stop', pid, '-a', 'storefront'], { env });
     expect(res).toMatchObject({ code: 0, stdout: '', stderr: `Stopping ${pid}... OK\n` });
     expect((await runCli(['ps', '-a', 'storefront'], { env })).stdout).not.toContain(pid);
