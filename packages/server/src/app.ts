@@ -84,7 +84,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   registerSecurityHeaders(app, config);
   if (config.logging.requests) registerRequestLog(app);
   if (deps.readiness) registerReadinessGate(app, deps.readiness);
-  registerCors(app, config);
   await app.register(fastifyCookie);
   const tokens = createTokenStore(deps.db);
   const identity = registerIdentity(app, {
@@ -97,6 +96,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     ...deps.identity,
   });
   app.decorate('identity', identity);
+  registerCors(app, config); // after the guard's Host/Origin checks
   await app.register(fastifySwagger, {
     openapi: { info: { title: 'rack-gateway', version: config.version } },
   });

@@ -306,6 +306,11 @@ describe('CLI login', () => {
     expect(res.status).toBe(400);
   });
 
+  it('oversized headers are refused by the HTTP server with 431', async () => {
+    const res = await fetch(`${h.url}/api/v1/info`, { headers: { cookie: `rgw_session=${'x'.repeat(20_000)}` } });
+    expect(res.status).toBe(431);
+  });
+
   it('start refuses malformed bodies with 4xx, never 500', async () => {
     const post = (body: string, type = 'application/json') =>
       fetch(`${h.url}/api/v1/auth/cli/start`, {
