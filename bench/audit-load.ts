@@ -1,6 +1,7 @@
 // Load generator for the audit chain writer, shared by the benchmark (bench/audit-writer.ts) and the
 // two-process end-to-end test: N concurrent producers each append M events through one writer
 // (the same ChainWriter and AuditLog the gateway uses), measuring enqueue→commit latency.
+import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import pino from 'pino';
 import { nowMicros } from '../packages/server/src/audit/audit-service.ts';
@@ -107,4 +108,25 @@ export async function produce(
 export function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Runs `fn` on a fresh database created next to `base`, dropped afterwards. */
+export async function withDatabase<T>(base: string, fn: (url: string) => Promise<T>): Promise<T> {
+  const name = `rgw_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new URL(base);
+  admin.pathname = '/postgres';
+  const run = async (sql: string) => {
+    const c = new pg.Client({ connectionString: admin.href });
+    await c.connect();
+    await c.query(sql);
+    await c.end();
+  };
+  await run(`CREATE DATABASE ${name}`);
+  const url = new URL(base);
+  url.pathname = `/${name}`;
+  try {
+    return await fn(url.href);
+  } finally {
+    await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
 }

@@ -1,8 +1,6 @@
 // Benchmark of the audit chain writer (audit.md §5.2 target: ≥ 2000 events/s from 50 concurrent
 // producers, p99 enqueue→commit ≤ 50 ms, PostgreSQL on the same host). Prints a table; asserts
 // nothing. Needs BENCH_DATABASE_URL or TEST_DATABASE_URL (a server where databases can be created).
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import {
   LOAD_CHAIN,
   loadWriter,
@@ -11,26 +9,6 @@ import {
   percentile,
   produce,
 } from './audit-load.ts';
-
-async function withDatabase<T>(base: string, fn: (url: string) => Promise<T>): Promise<T> {
-  const name = `rgw_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new URL(base);
-  admin.pathname = '/postgres';
-  const run = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin.href });
-    await c.connect();
-    await c.query(sql);
-    await c.end();
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(base);
-  url.pathname = `/${name}`;
-  try {
-    return await fn(url.href);
-  } finally {
-    await run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-}
 
 export async function benchAuditWriter(): Promise<void> {
   const base = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
