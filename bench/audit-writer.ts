@@ -8,6 +8,7 @@ import {
   openLoadDatabase,
   percentile,
   produce,
+  withDatabase,
 } from './audit-load.ts';
 
 export async function benchAuditWriter(): Promise<void> {

@@ -55,6 +55,15 @@ export interface AccessState {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Identity headers only the gateway may set; deleted on ingress (access-control.md §2). */
+const INBOUND_IDENTITY_HEADERS = [
+  'x-user-email',
+  'x-user-name',
+  'x-auth-source',
+  'x-api-token-id',
+  'x-api-token-name',
+  'x-audit-resource',
+] as const;
 
 export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void {
   app.decorateRequest('principal', null);
@@ -74,6 +83,7 @@ export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void 
 
   app.addHook('onRequest', async (request) => {
     request.startedAt = deps.clock.now();
+    for (const name of INBOUND_IDENTITY_HEADERS) delete request.headers[name];
     enforce(request, undefined, hostCheck(request));
     enforce(request, undefined, originCheck(request));
     const route = request.routeOptions.config?.policy;
@@ -141,11 +151,12 @@ async function authenticate(
       request.csrfTokenForPage = deps.csrf.tokenFor(auth.credential.sessionToken);
     return ALLOW;
   }
-  if (auth.status === 'anonymous') return ALLOW;
+  // Public routes (login, the SPA and its assets) serve anonymous callers even with a stale
+  // credential, and a stale cookie there does not count toward the `api` block.
+  if (auth.status === 'anonymous' || route.permission === 'public') return ALLOW;
   if (auth.credentialFailure && auth.error === 'unauthenticated')
     deps.limiter.recordCredentialFailure(request.ip);
-  // Public routes (login, the SPA) serve anonymous callers even with a stale credential.
-  return route.permission === 'public' ? ALLOW : deny(auth.error);
+  return deny(auth.error);
 }
 
 /** CSRF on cookie-authenticated writes (identity.md §9), after the Origin/Referer rule (§11). */

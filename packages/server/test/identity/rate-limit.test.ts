@@ -107,4 +107,25 @@ describe('rate limits (RATE_LIMIT_RPS 10, RATE_LIMIT_BURST 20)', () => {
     });
     expect(later.statusCode).toBe(200);
   });
+
+  it('a stale session cookie on public pages (the SPA and its assets) never blocks the IP', async () => {
+    const ip = '198.51.100.60';
+    for (let i = 0; i < 30; i++) {
+      const page = await t.app.inject({
+        method: 'GET',
+        url: '/app/rack',
+        remoteAddress: ip,
+        headers: { cookie: 'rgw_session=stale-from-a-wiped-demo' },
+      });
+      expect(page.statusCode).toBe(200);
+    }
+    const s = await t.session('viewer@example.com');
+    const res = await t.app.inject({
+      method: 'GET',
+      url: '/api/v1/info',
+      remoteAddress: ip,
+      headers: { cookie: s.cookie },
+    });
+    expect(res.statusCode).toBe(200);
+  });
 });
