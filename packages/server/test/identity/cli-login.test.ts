@@ -307,7 +307,9 @@ describe('CLI login', () => {
   });
 
   it('oversized headers are refused by the HTTP server with 431', async () => {
-    const res = await fetch(`${h.url}/api/v1/info`, { headers: { cookie: `rgw_session=${'x'.repeat(20_000)}` } });
+    const res = await fetch(`${h.url}/api/v1/info`, {
+      headers: { cookie: `rgw_session=${'x'.repeat(20_000)}` },
+    });
     expect(res.status).toBe(431);
   });
 
