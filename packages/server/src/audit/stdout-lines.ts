@@ -3,7 +3,8 @@
 import type { PendingFields, StoredEvent } from './chain/event-fields.js';
 import { microsToIso } from './chain/event-fields.js';
 
-function parseDetails(text: string): unknown {
+/** Stored details text as an object (`{}` if it were ever unparsable). */
+export function parseDetails(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
@@ -11,7 +12,8 @@ function parseDetails(text: string): unknown {
   }
 }
 
-function common(e: PendingFields): Record<string, unknown> {
+/** The producer-supplied fields of an event as JSON, shared by stdout, webhook and the API. */
+export function eventJson(e: PendingFields): Record<string, unknown> {
   return {
     event_id: e.eventId,
     user_email: e.userEmail,
@@ -42,22 +44,26 @@ export function stdoutShape(e: StoredEvent): Record<string, unknown> {
     chain_id: e.chainId,
     seq: e.seq,
     event_hash: e.eventHash.toString('hex'),
-    ...common(e),
+    ...eventJson(e),
   };
 }
 
-/** An event that could not be committed before shutdown: printed in full, never lost silently. */
-export function unflushedShape(e: PendingFields): Record<string, unknown> {
+/** Every producer-supplied field (the full event before the chain assigns its position). */
+export function fullEventJson(e: PendingFields): Record<string, unknown> {
   return {
-    log_type: 'audit_unflushed',
     occurred_at: microsToIso(e.occurredAtUs),
     actor_type: e.actorType,
     user_id: e.userId,
     session_id: e.sessionId,
     deploy_approval_id: e.deployApprovalId,
     terminal_session_id: e.terminalSessionId,
-    ...common(e),
+    ...eventJson(e),
   };
+}
+
+/** An event that could not be committed before shutdown: printed in full, never lost silently. */
+export function unflushedShape(e: PendingFields): Record<string, unknown> {
+  return { log_type: 'audit_unflushed', ...fullEventJson(e) };
 }
 
 export type LineWriter = (line: string) => void;

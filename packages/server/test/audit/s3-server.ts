@@ -4,9 +4,9 @@
 // REQUIRE_S3=1 (CI), which turns a missing server into a failure.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { type AnchorBucket, createAnchorBucket } from '../../src/audit/anchors/anchor-bucket.js';
+import { freePort } from '../support/identity-harness.js';
 
 export const S3_CREDENTIALS = { accessKeyId: 'rgw-test', secretAccessKey: 'rgw-test-secret' };
 
@@ -29,18 +29,6 @@ export function motoAvailable(): boolean {
   if (!ok)
     process.stderr.write('\n*** moto_server is not installed: S3 anchor tests are SKIPPED ***\n\n');
   return ok;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const address = srv.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitUntilUp(endpoint: string, child: ChildProcess): Promise<void> {

@@ -1,46 +1,11 @@
 // API shapes of audit rows (response allowlists): raw events, the single event with its hashes,
 // and aggregated rows. Exec rows of the aggregated view are shown as `process.exec`.
 import { microsToIso } from '../chain/event-fields.js';
+import { fullEventJson, parseDetails } from '../stdout-lines.js';
 import type { StoredEventRow } from '../store/event-rows.js';
 
-function parseDetails(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return {};
-  }
-}
-
 export function presentEvent(e: StoredEventRow): Record<string, unknown> {
-  return {
-    seq: e.seq,
-    event_id: e.eventId,
-    ts: microsToIso(e.tsUs),
-    occurred_at: microsToIso(e.occurredAtUs),
-    actor_type: e.actorType,
-    user_id: e.userId,
-    user_email: e.userEmail,
-    user_name: e.userName,
-    api_token_id: e.apiTokenId,
-    api_token_name: e.apiTokenName,
-    session_id: e.sessionId,
-    channel: e.channel,
-    action_type: e.actionType,
-    action: e.action,
-    resource: e.resource,
-    resource_type: e.resourceType,
-    status: e.status,
-    rbac_decision: e.rbacDecision,
-    http_status: e.httpStatus,
-    response_time_ms: e.responseTimeMs,
-    ip_address: e.ipAddress,
-    user_agent: e.userAgent,
-    request_id: e.requestId,
-    deploy_approval_id: e.deployApprovalId,
-    terminal_session_id: e.terminalSessionId,
-    command: e.command,
-    details: parseDetails(e.details),
-  };
+  return { seq: e.seq, ts: microsToIso(e.tsUs), ...fullEventJson(e) };
 }
 
 export function presentEventWithHashes(e: StoredEventRow): Record<string, unknown> {
