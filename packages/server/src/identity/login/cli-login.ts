@@ -8,7 +8,6 @@ import { Type } from 'typebox';
 import { BadRequestError } from '../../http/errors.js';
 import { registerRoute } from '../../http/register-route.js';
 import { cookieOptions, LOGIN_COOKIE_MAX_AGE } from '../cookies.js';
-import { IdpUnavailableError } from '../oidc/oidc-client.js';
 import { confirmationCode, randomToken, sha256Hex } from '../secrets.js';
 import { auditLoginFailed, auditLoginStart } from './login-audit.js';
 import {
@@ -104,19 +103,8 @@ async function authorize(deps: WebLoginDeps, request: FastifyRequest, reply: Fas
   const now = deps.clock.now();
   if (row === null || row.status !== 'pending' || row.consumedAt !== null || row.expiresAt <= now)
     return reply.redirect(errorPage('state_expired'), 302);
-  const leg = newIdpLeg();
-  let url: URL;
-  try {
-    url = await deps.oidc.authorizationUrl({
-      redirectUri: `${deps.config.server.publicUrl.origin}/api/v1/auth/cli/callback`,
-      state: leg.state,
-      nonce: leg.idp.nonce,
-      codeVerifier: leg.idp.codeVerifier,
-    });
-  } catch (err) {
-    if (!(err instanceof IdpUnavailableError)) throw err;
-    return reply.redirect(errorPage('idp_unavailable'), 302);
-  }
+  const leg = await newIdpLeg(deps, request, 'cli');
+  if (leg === null) return reply.redirect(errorPage('idp_unavailable'), 302);
   if ((await startIdpLeg(deps.db, row.id, leg.idp, now)) === null)
     return reply.redirect(errorPage('state_expired'), 302);
   // The binding cookie also carries the CLI state, so the callback can name it in its redirects
@@ -126,7 +114,7 @@ async function authorize(deps: WebLoginDeps, request: FastifyRequest, reply: Fas
     `${leg.binding}.${state}`,
     cookieOptions(deps.config, LOGIN_COOKIE_MAX_AGE),
   );
-  return reply.redirect(url.href, 302);
+  return reply.redirect(leg.url.href, 302);
 }
 
 function failureTarget(row: LoginState, cliState: string, reason: string): string {

@@ -37,8 +37,11 @@ export function afterLogin(mfaState: string, returnTo: string): string {
   return returnTo;
 }
 
-/** Starts the IdP leg: fresh state, nonce, PKCE verifier and binding value. */
-export function newIdpLeg() {
+/**
+ * Starts an IdP leg: fresh state, nonce, PKCE verifier and binding value, and the IdP's
+ * authorization URL for `kind`'s callback — or null when the IdP cannot be reached.
+ */
+export async function newIdpLeg(deps: LoginDeps, request: FastifyRequest, kind: 'web' | 'cli') {
   const state = randomToken();
   const binding = randomToken();
   const idp = {
@@ -47,24 +50,26 @@ export function newIdpLeg() {
     nonce: randomToken(),
     codeVerifier: randomToken(32),
   };
-  return { state, binding, idp };
+  try {
+    const url = await deps.oidc.authorizationUrl({
+      redirectUri: `${deps.config.server.publicUrl.origin}/api/v1/auth/${kind}/callback`,
+      state,
+      nonce: idp.nonce,
+      codeVerifier: idp.codeVerifier,
+    });
+    return { state, binding, idp, url };
+  } catch (err) {
+    if (!(err instanceof IdpUnavailableError)) throw err;
+    request.log.warn({ err: err.message }, 'login: identity provider unavailable');
+    return null;
+  }
 }
 
 async function startWebLogin(deps: WebLoginDeps, request: FastifyRequest, reply: FastifyReply) {
   const { returnTo: raw } = request.query as { returnTo?: string };
   const returnTo = safeReturnTo(raw, deps.config.server.publicUrl);
-  const leg = newIdpLeg();
-  let url: URL;
-  try {
-    url = await deps.oidc.authorizationUrl({
-      redirectUri: `${deps.config.server.publicUrl.origin}/api/v1/auth/web/callback`,
-      state: leg.state,
-      nonce: leg.idp.nonce,
-      codeVerifier: leg.idp.codeVerifier,
-    });
-  } catch (err) {
-    if (!(err instanceof IdpUnavailableError)) throw err;
-    request.log.warn({ err: err.message }, 'login: identity provider unavailable');
+  const leg = await newIdpLeg(deps, request, 'web');
+  if (leg === null) {
     auditLoginStart(request, deps.audit, 'web', { return_to: returnTo }, 'error');
     return reply.redirect(errorPage('idp_unavailable'), 302);
   }
@@ -83,7 +88,7 @@ async function startWebLogin(deps: WebLoginDeps, request: FastifyRequest, reply:
     leg.binding,
     cookieOptions(deps.config, LOGIN_COOKIE_MAX_AGE),
   );
-  return reply.redirect(url.href, 302);
+  return reply.redirect(leg.url.href, 302);
 }
 
 /** Why a callback's state could not be claimed: stale (expired/consumed) or never valid here. */
