@@ -42,8 +42,9 @@ export interface AuditService {
   close(timeoutMs?: number): Promise<void>;
 }
 
+/** Wall-clock microseconds: Date.now() plus the sub-millisecond part of the monotonic clock. */
 export const nowMicros = (): number =>
-  Math.floor((performance.timeOrigin + performance.now()) * 1000);
+  Date.now() * 1000 + Math.floor((performance.now() % 1) * 1000);
 
 const SHUTDOWN_FLUSH_MS = 10_000;
 const DAY_MS = 86_400_000;
