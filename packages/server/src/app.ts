@@ -27,6 +27,7 @@ import {
 } from './identity/identity-plugin.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import type { Logger } from './logging/logger.js';
+import { setupRackProxy } from './proxy/proxy-setup.js';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store.js';
 
 export interface AppDeps {
@@ -42,6 +43,8 @@ export interface AppDeps {
   readonly settings?: SettingsStore;
   /** Identity services replaced in tests or by later issues (OIDC client, MFA, API tokens). */
   readonly identity?: Pick<IdentityOptions, 'oidc' | 'mfa' | 'apiTokens'>;
+  /** Environment holding `RGW_APP_<APP>_SETTING_*` overrides (default: none). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
@@ -102,6 +105,15 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   registerTokenRoutes(app, { store: tokens, audit, clock });
+  await setupRackProxy(app, {
+    config,
+    db: deps.db,
+    logger: deps.logger,
+    clock,
+    audit,
+    settings,
+    env: deps.env ?? {},
+  });
   registerHealth(app, { db: deps.db });
   registerAuditRoutes(app, { config, db: deps.db, logger: deps.logger });
   registerRoute(app, { method: 'GET', path: '/openapi.json', handler: () => app.swagger() });

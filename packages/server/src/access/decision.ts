@@ -59,6 +59,16 @@ export const DENIALS = {
     message: 'The multi-factor code was not accepted; try a new one.',
   },
   rate_limit_exceeded: { status: 429, message: 'Too many requests, please try again later.' },
+  cookie_on_cli_route: {
+    status: 401,
+    message: 'browser session cookies are not permitted for CLI routes',
+    rejected: true,
+  },
+  route_not_allowed: { status: 404, message: 'not found' },
+  destructive_actions_disabled: {
+    status: 403,
+    message: 'Destructive rack actions are disabled by policy',
+  },
   audit_unavailable: {
     status: 503,
     message:

@@ -19,6 +19,8 @@ import type { CookieNames } from '../identity/cookies.js';
 import type { Csrf } from '../identity/csrf.js';
 import type { MfaMethods } from '../identity/mfa-hooks.js';
 import type { Clock } from '../lib/clock.js';
+import { destructiveGuard, refuseCookies, resolveProxyRoute } from '../proxy/proxy-guard.js';
+import { refusesInBand } from '../proxy/proxy-plugin.js';
 import type { SettingValues } from '../settings/catalogue.js';
 import { checkMfaLevel, checkMfaState, checkPermission, type Scope } from './access-checks.js';
 import {
@@ -30,6 +32,8 @@ import {
   deny,
   isRejection,
 } from './decision.js';
+import type { Principal } from './principal.js';
+import type { RackRoute } from './rack-routes.js';
 import { appendLater, eventFor } from './request-audit.js';
 import type { GatewayRoute } from './route-types.js';
 
@@ -75,27 +79,47 @@ export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void 
 
   const refuse = (request: FastifyRequest, route: GatewayRoute | undefined, d: Deny): never => {
     auditDenial(deps, request, route, d);
-    throw denialError(d);
+    throw deliverable(request, denialError(d));
   };
   const enforce = (request: FastifyRequest, route: GatewayRoute | undefined, d: Decision) => {
     if (!d.allow) refuse(request, route, d);
   };
 
-  app.addHook('onRequest', async (request) => {
+  /** The rack proxy catch-all becomes the matching rack row (access-control.md §10.2 steps 2-3). */
+  const resolveRack = (request: FastifyRequest): { route: GatewayRoute; rack: RackRoute } => {
+    const resolved = resolveProxyRoute(request);
+    if ('deny' in resolved) {
+      if (resolved.probe)
+        request.log.info({ path: request.url }, 'convox client probe answered 404');
+      else auditRouteDenied(deps, request);
+      throw deliverable(request, denialError(resolved.deny as Deny));
+    }
+    return { route: resolved.row, rack: resolved.rack };
+  };
+
+  /** host/origin → route match → rate limit → authenticate; null when nothing more applies. */
+  const admit = async (request: FastifyRequest): Promise<GatewayRoute | null> => {
     request.startedAt = deps.clock.now();
     for (const name of INBOUND_IDENTITY_HEADERS) delete request.headers[name];
     enforce(request, undefined, hostCheck(request));
     enforce(request, undefined, originCheck(request));
-    const route = request.routeOptions.config?.policy;
-    if (route === undefined) return; // no route: the 404 handler answers
-    enforce(request, route, rateLimit(deps, request, route));
-    enforce(request, route, await authenticate(deps, request, route));
-    if (route.permission === 'public') {
-      request.access = { route, scope: 'all', mfaVerified: null };
-      return;
-    }
-    const principal = request.principal;
-    if (principal === null) return refuse(request, route, deny('unauthenticated'));
+    const declared = request.routeOptions.config?.policy;
+    if (declared === undefined) return null; // no route: the 404 handler answers
+    enforce(request, declared, rateLimit(deps, request, declared));
+    if (declared.rackProxy) enforce(request, declared, refuseCookies(request, SESSION_COOKIES));
+    enforce(request, declared, await authenticate(deps, request, declared));
+    if (declared.permission !== 'public') return declared;
+    request.access = { route: declared, scope: 'all', mfaVerified: null };
+    return null;
+  };
+
+  /** session-only → CSRF → MFA-state gate → permission → destructive guard → MFA level → audit. */
+  const authorize = async (
+    request: FastifyRequest,
+    principal: Principal,
+    route: GatewayRoute,
+    rack: RackRoute | null,
+  ): Promise<void> => {
     if (route.sessionOnly && principal.kind !== 'session')
       refuse(request, route, deny('user_session_required'));
     enforce(request, route, checkCsrf(deps, request));
@@ -103,17 +127,69 @@ export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void 
     const permission = checkPermission(principal, route, request.params as Record<string, string>);
     enforce(request, route, permission.decision);
     const settings = await deps.settings();
+    if (rack) enforce(request, route, destructiveGuard(rack, settings.allow_destructive_actions));
     const level = await checkMfaLevel(principal, route, {
       mfa: deps.mfa,
       stepUpWindowMinutes: settings.mfa_step_up_window_minutes,
       inline: request.credential?.inline ?? null,
-      now: request.startedAt,
+      now: request.startedAt ?? deps.clock.now(),
     });
     enforce(request, route, level.decision);
-    if (!SAFE_METHODS.has(route.method) && route.audit !== null && !deps.audit.healthy())
-      refuse(request, route, deny('audit_unavailable'));
+    const mutation = rack ? rack.mutation : !SAFE_METHODS.has(route.method) && route.audit !== null;
+    if (mutation && !deps.audit.healthy()) refuse(request, route, deny('audit_unavailable'));
     request.access = { route, scope: permission.scope, mfaVerified: level.verified };
+  };
+
+  const steps = async (request: FastifyRequest): Promise<void> => {
+    const declared = await admit(request);
+    if (declared === null) return;
+    const principal = request.principal;
+    if (principal === null) return refuse(request, declared, deny('unauthenticated'));
+    const resolved = declared.rackProxy ? resolveRack(request) : { route: declared, rack: null };
+    await authorize(request, principal, resolved.route, resolved.rack);
+  };
+
+  app.addHook('onRequest', async (request) => {
+    try {
+      await steps(request);
+    } catch (err) {
+      // Native convox CLI sockets get the refusal in-band after the upgrade (§5.6.2).
+      if (!(err instanceof InBandRefusal)) throw err;
+      request.deferredDenial = err.error;
+    }
   });
+}
+
+/** Session cookies of either name are refused on the rack proxy (identity.md §8). */
+const SESSION_COOKIES = ['rgw_session', '__Host-rgw_session'];
+
+class InBandRefusal extends Error {
+  constructor(readonly error: Error) {
+    super(error.message);
+  }
+}
+
+function deliverable(request: FastifyRequest, error: Error): Error {
+  const proxied = request.routeOptions.config?.policy?.rackProxy === true;
+  return proxied && refusesInBand(request) ? new InBandRefusal(error) : error;
+}
+
+/** An unknown rack path: `proxy.route_denied`, resource = path (audit.md §8.5). */
+function auditRouteDenied(deps: GuardDeps, request: FastifyRequest): void {
+  const event = eventFor(request, {
+    action: 'proxy.route_denied',
+    status: 'denied',
+    resource: (request.rackTarget?.path.rawPath ?? pathOf(request)).slice(0, 255),
+    resourceType: 'http',
+    rbacDecision: 'deny',
+    httpStatus: 404,
+    details: {
+      method: request.method,
+      path: request.rackTarget?.path.rawPath ?? '',
+      reason: 'route_not_allowed',
+    },
+  });
+  appendLater(request, deps.audit, event);
 }
 
 function refusal(t: Extract<Take, { ok: false }>): Deny {

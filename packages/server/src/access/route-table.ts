@@ -6,6 +6,7 @@ import type { Permission } from './permissions.js';
 import { type GatewayRoute, routeKey } from './route-types.js';
 import { AUDIT_ROUTES } from './routes/audit.js';
 import { AUTH_ROUTES } from './routes/auth.js';
+import { RACK_PROXY_ROUTES } from './routes/rack-proxy.js';
 import { SITE_ROUTES } from './routes/site.js';
 import { TOKEN_ROUTES } from './routes/tokens.js';
 import { USER_ROUTES } from './routes/users.js';
@@ -17,6 +18,7 @@ export const GATEWAY_ROUTES: readonly GatewayRouteEntry[] = [
   ...AUTH_ROUTES,
   ...USER_ROUTES,
   ...TOKEN_ROUTES,
+  ...RACK_PROXY_ROUTES,
   ...AUDIT_ROUTES,
 ] as readonly GatewayRouteEntry[];
 

@@ -7,6 +7,7 @@ import type {
   FastifySchema,
   RouteOptions,
 } from 'fastify';
+import type WebSocket from 'ws';
 import { findGatewayRoute } from '../access/route-table.js';
 import type { GatewayRoute } from '../access/route-types.js';
 
@@ -53,6 +54,8 @@ export interface RouteDefinition {
   readonly path: string;
   readonly schema?: FastifySchema;
   readonly handler: Handler;
+  /** For GET routes that also accept WebSocket upgrades (@fastify/websocket). */
+  readonly wsHandler?: (socket: WebSocket, request: FastifyRequest) => Promise<void> | undefined;
 }
 
 /** Registers `def` with the table row of the same method and path (throws when there is none). */
@@ -65,6 +68,9 @@ export function registerRoute(app: FastifyInstance, def: RouteDefinition): void 
     config: { policy },
     handler: def.handler,
     ...(def.schema ? { schema: def.schema } : {}),
+    ...(def.wsHandler ? { wsHandler: def.wsHandler } : {}),
+    // HEAD is declared explicitly where the table lists it, never added implicitly.
+    exposeHeadRoute: false,
   };
   app.route(options);
 }

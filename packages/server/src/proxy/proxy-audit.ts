@@ -1,0 +1,99 @@
+// The audit event of one proxied request (audit.md §8.5): the rack row's action, the most specific
+// resource id known (refined by ids the rack answered with), and the status derived from the
+// rack's answer. Env changes made through a release create become one event per key (§8.6).
+import type { FastifyRequest } from 'fastify';
+import type { RackMatch } from '../access/rack-routes.js';
+import { eventFor } from '../access/request-audit.js';
+import type { AuditEventInput } from '../audit/audit-log.js';
+import type { AuditStatus, ResourceType } from '../audit/catalogue.js';
+import type { EnvChange } from './env-rules.js';
+import type { RackTarget } from './rack-target.js';
+
+export function statusOf(httpStatus: number): AuditStatus {
+  if (httpStatus >= 500) return 'error';
+  if (httpStatus >= 400) return 'failed';
+  return 'success';
+}
+
+const LIST_ACTIONS = new Set([
+  'app.list',
+  'process.list',
+  'build.list',
+  'release.list',
+  'instance.list',
+]);
+
+function resourceOf(match: RackMatch, learned: string | null): string {
+  if (learned) return learned;
+  if (LIST_ACTIONS.has(match.route.audit)) return match.params.app ?? 'all';
+  const p = match.params;
+  return (
+    p.pid ??
+    p.id ??
+    p.name ??
+    p.service ??
+    p.app ??
+    (match.route.path.startsWith('/system') ? 'rack' : 'all')
+  );
+}
+
+export function proxyDetails(target: RackTarget): Record<string, unknown> {
+  const params = target.match?.params ?? {};
+  return {
+    path: target.path.rawPath,
+    ...(target.path.rawQuery ? { query: target.path.rawQuery } : {}),
+    ...(params.app ? { app: params.app } : {}),
+    ...(params.service ? { service: params.service } : {}),
+    ...(target.match?.route.path.includes('/releases/{id}') && params.id
+      ? { release: params.id }
+      : {}),
+  };
+}
+
+export function proxyEvent(
+  request: FastifyRequest,
+  target: RackTarget,
+  outcome: { httpStatus: number; learnedId?: string | null; extra?: Record<string, unknown> },
+): AuditEventInput {
+  const match = target.match;
+  if (match === null) throw new Error('proxyEvent needs a matched rack route');
+  const action = match.route.audit;
+  return eventFor(request, {
+    action,
+    status: statusOf(outcome.httpStatus),
+    resource: resourceOf(match, outcome.learnedId ?? null).slice(0, 255),
+    resourceType: action.split('.')[0] as ResourceType,
+    rbacDecision: 'allow',
+    httpStatus: outcome.httpStatus,
+    responseTimeMs: Math.max(0, Date.now() - (request.startedAt?.getTime() ?? Date.now())),
+    details: {
+      ...proxyDetails(target),
+      method: target.socket ? 'SOCKET' : request.method,
+      ...outcome.extra,
+    },
+  });
+}
+
+/** One `env.*` / `secret.*` event per changed key; secret values are never recorded. */
+export function envChangeEvents(
+  request: FastifyRequest,
+  app: string,
+  releaseId: string,
+  changes: readonly EnvChange[],
+): AuditEventInput[] {
+  return changes.map((c) => {
+    const action = `${c.secret ? 'secret' : 'env'}.${c.kind}` as
+      | 'env.set'
+      | 'env.unset'
+      | 'secret.set'
+      | 'secret.unset';
+    const value = (v: string | undefined) =>
+      c.secret ? '[REDACTED]' : (v ?? null) === null ? null : String(v).slice(0, 256);
+    return eventFor(request, {
+      action,
+      status: 'success',
+      resource: `${app}/${c.key}`.slice(0, 255),
+      details: { app, key: c.key, old: value(c.old), new: value(c.new), release_id: releaseId },
+    });
+  });
+}
