@@ -8,10 +8,10 @@ import { cookieNames } from '../../src/identity/cookies.js';
 import { createCsrf } from '../../src/identity/csrf.js';
 import type { OidcClient } from '../../src/identity/oidc/oidc-client.js';
 import { insertSession } from '../../src/identity/sessions/session-store.js';
-import { seedUsers } from '../../src/identity/users/seed.js';
 import { findUserByEmail } from '../../src/identity/users/user-store.js';
 import { createSettingsStore } from '../../src/settings/settings-store.js';
 import { FakeMfa } from './fake-mfa.js';
+import { seedDemoUsers } from './identity-harness.js';
 import { RecordingAudit } from './recording-audit.js';
 import { emptyWebDist } from './test-app.js';
 import { TestClock } from './test-clock.js';
@@ -80,16 +80,7 @@ export async function buildIdentityApp(
   const clock = new TestClock();
   const audit = new RecordingAudit();
   const mfa = new FakeMfa();
-  const seeded: Config = {
-    ...config,
-    seedUsers: {
-      admin: ['admin@example.com'],
-      deployer: ['deployer@example.com'],
-      ops: ['ops@example.com'],
-      viewer: ['viewer@example.com'],
-    },
-  };
-  await seedUsers({ config: seeded, db: database.db, clock, audit, warn: () => undefined });
+  await seedDemoUsers(config, database, clock, audit);
   const settings = createSettingsStore({
     db: database.db,
     clock,

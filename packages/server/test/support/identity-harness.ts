@@ -43,6 +43,31 @@ export interface HarnessOptions {
   readonly mfa?: MfaMethods;
 }
 
+export const DEMO_SEED: Config['seedUsers'] = {
+  admin: ['admin@example.com'],
+  deployer: ['deployer@example.com'],
+  ops: ['ops@example.com'],
+  viewer: ['viewer@example.com'],
+};
+
+/** Seeds the four demo users (or `lists` per role) through the production seeding code. */
+export async function seedDemoUsers(
+  config: Config,
+  database: TestDatabase,
+  clock: TestClock,
+  audit: RecordingAudit,
+  lists: Partial<Config['seedUsers']> = {},
+): Promise<void> {
+  const seedUsersConfig = { ...DEMO_SEED, ...lists };
+  await seedUsers({
+    config: { ...config, seedUsers: seedUsersConfig },
+    db: database.db,
+    clock,
+    audit,
+    warn: () => undefined,
+  });
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -82,17 +107,7 @@ export async function startIdentityHarness(options: HarnessOptions = {}): Promis
   const clock = new TestClock();
   const audit = new RecordingAudit();
   const mfa = new FakeMfa();
-  const seeded: Config = {
-    ...config,
-    seedUsers: {
-      admin: ['admin@example.com'],
-      deployer: ['deployer@example.com'],
-      ops: ['ops@example.com'],
-      viewer: ['viewer@example.com'],
-      ...options.seed,
-    },
-  };
-  await seedUsers({ config: seeded, db: database.db, clock, audit, warn: () => undefined });
+  await seedDemoUsers(config, database, clock, audit, options.seed);
   const settings = createSettingsStore({
     db: database.db,
     clock,

@@ -29,6 +29,26 @@ export interface AdminDeps {
 
 export const actorId = (request: FastifyRequest): number => request.principal?.user.id ?? -1;
 
+/** Appends a successful user-administration event (durable: the change already committed). */
+export function recordUserEvent(
+  deps: AdminDeps,
+  request: FastifyRequest,
+  action:
+    | 'user.create'
+    | 'user.update'
+    | 'user.roles.update'
+    | 'user.delete'
+    | 'user.lock'
+    | 'user.unlock',
+  email: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  return appendDurable(
+    deps.audit,
+    eventFor(request, { action, status: 'success', resource: email, details }),
+  );
+}
+
 export async function targetUser(tx: SqlRunner, email: string): Promise<UserRecord> {
   const user = await lockUserByEmail(tx, email);
   if (user === null) throw new NotFoundError('user_not_found', `No user ${email.toLowerCase()}.`);
@@ -64,15 +84,7 @@ export async function createUser(
       now,
     });
   });
-  await appendDurable(
-    deps.audit,
-    eventFor(request, {
-      action: 'user.create',
-      status: 'success',
-      resource: email,
-      details: { email, name: user.name, roles },
-    }),
-  );
+  await recordUserEvent(deps, request, 'user.create', email, { email, name: user.name, roles });
   return user;
 }
 
@@ -153,26 +165,17 @@ export async function updateUserAsAdmin(
   });
   const { target, updated, plan, revoked } = result;
   if (Object.keys(plan.audit).length > 0 || plan.roles === null) {
-    await appendDurable(
-      deps.audit,
-      eventFor(request, {
-        action: 'user.update',
-        status: 'success',
-        resource: updated.email,
-        details: { changes: plan.audit, ...(revoked > 0 ? { sessions_revoked: revoked } : {}) },
-      }),
-    );
+    await recordUserEvent(deps, request, 'user.update', updated.email, {
+      changes: plan.audit,
+      ...(revoked > 0 ? { sessions_revoked: revoked } : {}),
+    });
   }
   if (plan.roles !== null) {
-    await appendDurable(
-      deps.audit,
-      eventFor(request, {
-        action: 'user.roles.update',
-        status: 'success',
-        resource: updated.email,
-        details: { old: [...target.roles], new: [...plan.roles], sessions_revoked: revoked },
-      }),
-    );
+    await recordUserEvent(deps, request, 'user.roles.update', updated.email, {
+      old: [...target.roles],
+      new: [...plan.roles],
+      sessions_revoked: revoked,
+    });
   }
   return updated;
 }
@@ -188,14 +191,8 @@ export async function renameUser(
     const t = await targetUser(tx, email);
     return { target: t, updated: await updateUser(tx, t.id, { name: name.trim() }, now) };
   });
-  await appendDurable(
-    deps.audit,
-    eventFor(request, {
-      action: 'user.update',
-      status: 'success',
-      resource: updated.email,
-      details: { changes: { name: { old: target.name, new: updated.name } } },
-    }),
-  );
+  await recordUserEvent(deps, request, 'user.update', updated.email, {
+    changes: { name: { old: target.name, new: updated.name } },
+  });
   return updated;
 }

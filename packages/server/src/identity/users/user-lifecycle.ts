@@ -2,9 +2,14 @@
 // and deleting revoke every session and announce the user on `rgw_revocation`; unlock restores
 // no session. Nobody locks or deletes themselves; the last active admin stays.
 import type { FastifyRequest } from 'fastify';
-import { appendDurable, eventFor } from '../../access/request-audit.js';
 import { notifyRevocation } from '../sessions/session-store.js';
-import { type AdminDeps, actorId, revokeForUser, targetUser } from './user-admin.js';
+import {
+  type AdminDeps,
+  actorId,
+  recordUserEvent,
+  revokeForUser,
+  targetUser,
+} from './user-admin.js';
 import { keepAnAdmin, notSelf } from './user-rules.js';
 import { deleteUser, type UserRecord, updateUser } from './user-store.js';
 
@@ -30,15 +35,10 @@ export async function lockUser(
       revoked: await revokeForUser(tx, target, 'user_locked', actorId(request), now),
     };
   });
-  await appendDurable(
-    deps.audit,
-    eventFor(request, {
-      action: 'user.lock',
-      status: 'success',
-      resource: updated.email,
-      details: { reason: updated.lockedReason, sessions_revoked: revoked },
-    }),
-  );
+  await recordUserEvent(deps, request, 'user.lock', updated.email, {
+    reason: updated.lockedReason,
+    sessions_revoked: revoked,
+  });
   return updated;
 }
 
@@ -57,15 +57,7 @@ export async function unlockUser(
       now,
     );
   });
-  await appendDurable(
-    deps.audit,
-    eventFor(request, {
-      action: 'user.unlock',
-      status: 'success',
-      resource: updated.email,
-      details: {},
-    }),
-  );
+  await recordUserEvent(deps, request, 'user.unlock', updated.email, {});
   return updated;
 }
 
@@ -82,13 +74,9 @@ export async function deleteUserAsAdmin(
     await deleteUser(tx, t.id);
     return t;
   });
-  await appendDurable(
-    deps.audit,
-    eventFor(request, {
-      action: 'user.delete',
-      status: 'success',
-      resource: target.email,
-      details: { email: target.email, roles: [...target.roles], tokens_deleted: 0 },
-    }),
-  );
+  await recordUserEvent(deps, request, 'user.delete', target.email, {
+    email: target.email,
+    roles: [...target.roles],
+    tokens_deleted: 0,
+  });
 }
