@@ -4,9 +4,9 @@
 // REQUIRE_S3=1 (CI), which turns a missing server into a failure.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { type AnchorBucket, createAnchorBucket } from '../../src/audit/anchors/anchor-bucket.js';
-import { freePort } from '../support/identity-harness.js';
 
 export const S3_CREDENTIALS = { accessKeyId: 'rgw-test', secretAccessKey: 'rgw-test-secret' };
 
@@ -31,6 +31,18 @@ export function motoAvailable(): boolean {
   return ok;
 }
 
+/** A free port on 127.0.0.1 for moto (it cannot report one it picked itself). */
+function motoPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const address = srv.address();
+      srv.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 async function waitUntilUp(endpoint: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
@@ -46,7 +58,7 @@ async function waitUntilUp(endpoint: string, child: ChildProcess): Promise<void>
 }
 
 export async function startS3Server(): Promise<S3Server> {
-  const port = await freePort();
+  const port = await motoPort();
   const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
   const endpoint = `http://127.0.0.1:${port}`;
   await waitUntilUp(endpoint, child);
