@@ -1,7 +1,8 @@
 // The only place that turns an error into an HTTP error response. Exposed errors say what to do
 // next; anything unexpected becomes a generic 500 carrying the request id, details go to the log.
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { GatewayError } from './errors.js';
+import { isDatabaseUnreachable } from './db-errors.js';
+import { DatabaseUnavailableError, GatewayError } from './errors.js';
 
 export interface ErrorBody {
   readonly error: string;
@@ -52,6 +53,14 @@ const FASTIFY_CODES: Readonly<Record<string, { status: number; error: string; me
   };
 
 export function mapError(err: unknown, requestId: string): Mapped {
+  if (isDatabaseUnreachable(err)) {
+    const unavailable = new DatabaseUnavailableError(err);
+    return {
+      status: unavailable.status,
+      body: { error: unavailable.code, message: unavailable.message },
+      headers: { 'retry-after': '5' },
+    };
+  }
   if (err instanceof GatewayError && err.expose) {
     return {
       status: err.status,
