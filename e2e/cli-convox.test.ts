@@ -1,0 +1,118 @@
+// The rack-gateway CLI's convox commands against the real gateway in demo mode, through its rack
+// proxy and env API (cli.md §11 checks 5, 7, 8, 10): apps (--json equal to the rack's document),
+// reads, env masked, logs -f until Ctrl-C, a viewer's refused env set and exec. Changes (env set
+// --promote, deploy, run/exec) need a step-up, which demo users cannot give before MFA enrolment
+// exists; they are covered against a fake gateway in packages/cli/test.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type MockRack, startMockRack } from '@rack-gateway/mock-rack';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CliBrowser } from './support/cli-browser.ts';
+import { runCli, startCli } from './support/cli-process.ts';
+import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
+import { freePort, waitFor } from './support/ports.ts';
+
+let gateway: GatewayProcess;
+let rack: MockRack;
+let deployer: Record<string, string>;
+let viewer: Record<string, string>;
+
+async function login(email: string): Promise<Record<string, string>> {
+  const env = {
+    RACK_GATEWAY_CONFIG_DIR: join(mkdtempSync(join(tmpdir(), 'rgw-cli-e2e-')), 'config'),
+    RACK_GATEWAY_APP: 'storefront',
+  };
+  const cli = startCli(['login', 'demo', `http://localhost:${gateway.port}`, '--no-browser'], env);
+  const [, authUrl = ''] = await cli.waitForOutput(/Open this URL: (\S+)/);
+  await new CliBrowser().approveCliLogin(authUrl, email);
+  expect((await cli.exit).code).toBe(0);
+  return env;
+}
+
+beforeAll(async () => {
+  // Our own mock rack behind the demo gateway, so that the test knows its password and can drive it.
+  rack = await startMockRack({ port: await freePort(), password: 'e2e-rack-password' });
+  gateway = await startGateway({
+    args: ['serve', '--demo'],
+    env: {
+      MOCK_IDP_PORT: String(await freePort()),
+      RACK_HOST: rack.url,
+      RACK_TOKEN: rack.password,
+      LOG_FORMAT: 'json',
+    },
+  });
+  await gateway.waitHealthy(60_000);
+  deployer = await login('deployer@example.com');
+  viewer = await login('viewer@example.com');
+});
+afterAll(async () => {
+  await gateway?.stop();
+  await rack?.close();
+});
+
+describe('convox commands through the gateway (demo mode)', () => {
+  it('apps prints a table; --json equals the rack document relayed by the proxy', async () => {
+    const res = await runCli(['apps'], deployer);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^APP\s+STATUS\s+RELEASE$/m);
+    expect(res.stdout).toMatch(/^storefront\s+running\s+R[A-Z]+$/m);
+    const json = await runCli(['apps', '--json'], deployer);
+    const auth = Buffer.from(`convox:${rack.password}`).toString('base64');
+    const direct = await fetch(`${rack.url}/apps`, {
+      headers: { authorization: `Basic ${auth}`, accept: 'application/json' },
+    });
+    expect(json.stdout).toBe(await direct.text());
+  });
+
+  it('reads work: ps, releases, rack info', async () => {
+    expect((await runCli(['ps'], deployer)).stdout).toMatch(/^web-\S+\s+web\s+running\s/m);
+    expect((await runCli(['releases'], deployer)).stdout).toMatch(/^R[A-Z]{10}\s+active\s/m);
+    expect((await runCli(['rack', 'info'], deployer)).stdout).toMatch(/^Version\s+\d+\.\d+\.\d+$/m);
+  });
+
+  it('env shows secrets masked through the env API', async () => {
+    const res = await runCli(['env'], deployer);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('LOG_LEVEL=info\n');
+    expect(res.stdout).toContain(`SECRET_KEY_BASE=${'*'.repeat(20)}\n`);
+    expect((await runCli(['env', 'get', 'LOG_LEVEL'], deployer)).stdout).toBe('info\n');
+  });
+
+  it("a viewer's env set and exec fail with one clear 403 line (exit 4)", async () => {
+    const set = await runCli(['env', 'set', 'FOO=bar'], viewer);
+    expect(set.code).toBe(4);
+    expect(set.stderr).toMatch(
+      /^Error: Permission denied: requires convox:env:set \(your roles: viewer\)$/m,
+    );
+    const exec = await runCli(['exec', 'web', 'ls'], viewer);
+    expect(exec).toMatchObject({
+      code: 4,
+      stderr: 'Error: Permission denied: requires convox:process:exec (your roles: viewer)\n',
+    });
+  });
+
+  it('a deployer without an MFA method is sent to enrol before run (exit 6)', async () => {
+    const res = await runCli(['run', 'web', 'exit 3'], deployer);
+    expect(res).toMatchObject({
+      code: 6,
+      stderr: `Error: Set up multi-factor authentication at http://localhost:${gateway.port}/app/account/security\n`,
+    });
+  });
+
+  it('logs -f streams until Ctrl-C and exits 0', async () => {
+    const cli = startCli(['logs', '-f'], deployer);
+    const marker = `e2e-line-${Date.now()}`;
+    // Appends until the line shows up (the socket may still be opening at the first append).
+    await waitFor(
+      async () => {
+        rack.appendLogs({ app: 'storefront', service: 'web', lines: [marker] });
+        return cli.stdout().includes(marker);
+      },
+      15_000,
+      'the appended log line',
+    );
+    cli.child.kill('SIGINT');
+    expect((await cli.exit).code).toBe(0);
+  });
+});
