@@ -4,7 +4,8 @@
 //   GET  /api/v1/apps/:app/env/secrets[?key=] → 200 the same shape with plaintext values (only KEY
 //                                               when `key` is given; step-up)
 //   PUT  /api/v1/apps/:app/env {set:{K:V}, remove:[K]} → 200 {"release": "R…" | null, "env": {…}}
-// `release` is the new release's id, or null when nothing changed. Unknown fields are ignored.
+// `release` is the new release's id, or null when nothing changed. Unknown fields (secret_keys,
+// protected_keys) are ignored.
 import { RackProtocolError } from '@rack-gateway/convox';
 import type { GatewaySession } from '../context.js';
 import { retryRateLimited } from './rate-limit-retry.js';
