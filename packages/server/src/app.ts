@@ -10,6 +10,7 @@ import { createTokenStore } from './access/tokens/token-store.js';
 import { type AuditLog, loggerAuditLog } from './audit/audit-log.js';
 import { registerAuditRoutes } from './audit/http/audit-routes.js';
 import type { Config } from './config/types.js';
+import { registerConvoxApi } from './convox-api/register.js';
 import type { Database } from './db/database.js';
 import { registerCors } from './http/cors.js';
 import { sendError } from './http/error-mapper.js';
@@ -27,6 +28,8 @@ import {
 } from './identity/identity-plugin.js';
 import { type Clock, systemClock } from './lib/clock.js';
 import type { Logger } from './logging/logger.js';
+import { createMfaMethods } from './mfa/mfa-methods.js';
+import { mfaDependencies, registerMfaRoutes } from './mfa/mfa-plugin.js';
 import { setupRackProxy } from './proxy/proxy-setup.js';
 import { createSettingsStore, type SettingsStore } from './settings/settings-store.js';
 
@@ -41,8 +44,8 @@ export interface AppDeps {
   readonly audit?: AuditLog;
   /** Settings store (default: one on `db` with no `RGW_SETTING_*` overrides). */
   readonly settings?: SettingsStore;
-  /** Identity services replaced in tests or by later issues (OIDC client, MFA, API tokens). */
-  readonly identity?: Pick<IdentityOptions, 'oidc' | 'mfa' | 'apiTokens'>;
+  /** Identity services replaced in tests (OIDC client, MFA stand-in, API tokens). */
+  readonly identity?: Partial<Pick<IdentityOptions, 'oidc' | 'mfa' | 'apiTokens'>>;
   /** Environment holding `RGW_APP_<APP>_SETTING_*` overrides (default: none). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -89,12 +92,14 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   if (deps.readiness) registerReadinessGate(app, deps.readiness);
   await app.register(fastifyCookie);
   const tokens = createTokenStore(deps.db);
+  const mfa = mfaDependencies({ config, db: deps.db, clock, audit, settings });
   const identity = registerIdentity(app, {
     config,
     db: deps.db,
     clock,
     audit,
     settings,
+    mfa: createMfaMethods(mfa),
     apiTokens: createTokenResolver({ store: tokens, audit, logger: deps.logger }),
     ...deps.identity,
   });
@@ -105,7 +110,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
 
   registerTokenRoutes(app, { store: tokens, audit, clock });
-  await setupRackProxy(app, {
+  registerMfaRoutes(app, mfa);
+  const proxy = await setupRackProxy(app, {
     config,
     db: deps.db,
     logger: deps.logger,
@@ -114,6 +120,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     settings,
     env: deps.env ?? {},
   });
+  await registerConvoxApi(app, { proxy, db: deps.db });
   registerHealth(app, { db: deps.db });
   registerAuditRoutes(app, { config, db: deps.db, logger: deps.logger });
   registerRoute(app, { method: 'GET', path: '/openapi.json', handler: () => app.swagger() });

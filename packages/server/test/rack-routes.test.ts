@@ -35,6 +35,7 @@ describe('rack route table (access-control.md §10.3)', () => {
   it('treats the query as irrelevant to matching and keeps raw path and query', () => {
     const p = parseRackPath('/apps/a%20b/processes?service=web&x=%2F');
     expect(p).toEqual({
+      target: '/apps/a%20b/processes?service=web&x=%2F',
       rawPath: '/apps/a%20b/processes',
       rawQuery: 'service=web&x=%2F',
       segments: ['apps', 'a b', 'processes'],

@@ -19,8 +19,14 @@ import type { CookieNames } from '../identity/cookies.js';
 import type { Csrf } from '../identity/csrf.js';
 import type { MfaMethods } from '../identity/mfa-hooks.js';
 import type { Clock } from '../lib/clock.js';
-import { destructiveGuard, refuseCookies, resolveProxyRoute } from '../proxy/proxy-guard.js';
+import {
+  createProxySocketOriginCheck,
+  destructiveGuard,
+  refuseCookies,
+  resolveProxyRoute,
+} from '../proxy/proxy-guard.js';
 import { refusesInBand } from '../proxy/proxy-plugin.js';
+import { isWebSocketUpgrade } from '../proxy/rack-target.js';
 import type { SettingValues } from '../settings/catalogue.js';
 import { checkMfaLevel, checkMfaState, checkPermission, type Scope } from './access-checks.js';
 import {
@@ -76,6 +82,7 @@ export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void 
   app.decorateRequest('startedAt', undefined);
   const hostCheck = createHostCheck(deps.config);
   const originCheck = createOriginCheck(deps.config);
+  const socketOrigin = createProxySocketOriginCheck(deps.config);
 
   const refuse = (request: FastifyRequest, route: GatewayRoute | undefined, d: Deny): never => {
     auditDenial(deps, request, route, d);
@@ -102,8 +109,9 @@ export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void 
     request.startedAt = deps.clock.now();
     for (const name of INBOUND_IDENTITY_HEADERS) delete request.headers[name];
     enforce(request, undefined, hostCheck(request));
-    enforce(request, undefined, originCheck(request));
     const declared = request.routeOptions.config?.policy;
+    const proxiedSocket = declared?.rackProxy === true && isWebSocketUpgrade(request.headers);
+    enforce(request, undefined, proxiedSocket ? socketOrigin(request) : originCheck(request));
     if (declared === undefined) return null; // no route: the 404 handler answers
     enforce(request, declared, rateLimit(deps, request, declared));
     if (declared.rackProxy) enforce(request, declared, refuseCookies(request, SESSION_COOKIES));
@@ -135,7 +143,7 @@ export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void 
       now: request.startedAt ?? deps.clock.now(),
     });
     enforce(request, route, level.decision);
-    const mutation = rack ? rack.mutation : !SAFE_METHODS.has(route.method) && route.audit !== null;
+    const mutation = rack ? rack.mutation : isGatewayMutation(route);
     if (mutation && !deps.audit.healthy()) refuse(request, route, deny('audit_unavailable'));
     request.access = { route, scope: permission.scope, mfaVerified: level.verified };
   };
@@ -159,6 +167,10 @@ export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void 
     }
   });
 }
+
+/** Audited writes wait for a healthy audit store; reads and (log) sockets do not. */
+const isGatewayMutation = (route: GatewayRoute): boolean =>
+  !SAFE_METHODS.has(route.method) && route.method !== 'SOCKET' && route.audit !== null;
 
 /** Session cookies of either name are refused on the rack proxy (identity.md §8). */
 const SESSION_COOKIES = ['rgw_session', '__Host-rgw_session'];

@@ -6,6 +6,7 @@ import type { Permission } from './permissions.js';
 import { type GatewayRoute, routeKey } from './route-types.js';
 import { AUDIT_ROUTES } from './routes/audit.js';
 import { AUTH_ROUTES } from './routes/auth.js';
+import { CONVOX_ROUTES, RACK_INFO_ROUTES } from './routes/convox.js';
 import { RACK_PROXY_ROUTES } from './routes/rack-proxy.js';
 import { SITE_ROUTES } from './routes/site.js';
 import { TOKEN_ROUTES } from './routes/tokens.js';
@@ -19,6 +20,8 @@ export const GATEWAY_ROUTES: readonly GatewayRouteEntry[] = [
   ...USER_ROUTES,
   ...TOKEN_ROUTES,
   ...RACK_PROXY_ROUTES,
+  ...RACK_INFO_ROUTES,
+  ...CONVOX_ROUTES,
   ...AUDIT_ROUTES,
 ] as readonly GatewayRouteEntry[];
 

@@ -30,11 +30,12 @@ export function enforceRouteTable(app: FastifyInstance): void {
   const registered: string[] = [];
   app.decorate('registeredRoutes', registered);
   app.addHook('onRoute', (route) => {
+    const policy = route.config?.policy;
+    // Only the implicit HEAD twin of a GET is exempt; a HEAD the table declares is recorded.
     const methods = (Array.isArray(route.method) ? route.method : [route.method]).filter(
-      (m) => m !== 'HEAD',
+      (m) => m !== 'HEAD' || policy?.method === 'HEAD',
     );
     if (methods.length === 0) return;
-    const policy = route.config?.policy;
     if (policy === undefined) throw new MissingRouteEntryError(methods.join(','), route.url);
     registered.push(`${policy.method} ${policy.path}`);
   });

@@ -1,6 +1,7 @@
 // Step 7-9 of the rack proxy for HTTP requests (access-control.md §10.2): request policy, forward
 // with the exact wire format, rewrite release/build JSON, and audit — mutations durably before the
 // client sees the answer (audit.md §6). The route guard has already decided who may do what.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { grants } from '../access/permissions.js';
@@ -12,7 +13,8 @@ import { formatEnvText, maskEnv, parseEnvText } from './env-rules.js';
 import { forwardHttp } from './forward-http.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
 import { envChangeEvents, proxyEvent } from './proxy-audit.js';
-import { actorName, type ProxyContext } from './proxy-context.js';
+import type { ProxyContext } from './proxy-context.js';
+import { latestRelease, upstreamIdentity } from './rack-calls.js';
 import type { RackTarget } from './rack-target.js';
 import { byteLimit, FORM_LIMIT_BYTES, readBounded, tooLarge } from './read-body.js';
 import { applyReleaseEnv, checkBuildForm, checkHeaders, parseForm } from './request-policy.js';
@@ -34,30 +36,6 @@ function principalOf(request: FastifyRequest) {
   return p;
 }
 
-async function currentEnv(
-  ctx: ProxyContext,
-  request: FastifyRequest,
-  app: string,
-): Promise<string> {
-  const res = await forwardHttp(ctx.upstream, {
-    method: 'GET',
-    target: `/apps/${encodeURIComponent(app)}/releases?limit=1`,
-    headers: upstreamHeaders({ accept: 'application/json' }, ctx.rack, identity(request), {
-      websocket: false,
-    }),
-    body: null,
-  });
-  const text = await readBounded(res.body, 16 * 1024 * 1024);
-  if (res.status >= 400) return '';
-  const list = JSON.parse(text.toString('utf8')) as { env?: string }[];
-  return list[0]?.env ?? '';
-}
-
-function identity(request: FastifyRequest) {
-  const p = principalOf(request);
-  return { actor: actorName(p), email: p.user.email, requestId: request.id };
-}
-
 /** Release and build forms are read (≤ 1 MiB), checked and, for releases, rewritten. */
 async function prepareForm(
   ctx: ProxyContext,
@@ -75,7 +53,7 @@ async function prepareForm(
   const p = principalOf(request);
   const rewritten = applyReleaseEnv({
     form,
-    currentEnv: form.has('env') ? await currentEnv(ctx, request, app) : '',
+    currentEnv: form.has('env') ? ((await latestRelease(ctx, request, app))?.env ?? '') : '',
     policy: await ctx.envPolicy.forApp(app),
     canSetEnv: grants(p.permissions, 'convox:env:set'),
     canSetSecrets: grants(p.permissions, 'convox:secret:set'),
@@ -158,17 +136,30 @@ async function durable(ctx: ProxyContext, events: readonly AuditEventInput[]): P
   }
 }
 
+/** How a request reaches the proxy engine; the web-safe API passes what it built itself. */
+export interface ProxyCall {
+  /** Headers offered to the rack (default: the client's), filtered per convox-rack-api.md §5.2. */
+  readonly headers?: IncomingHttpHeaders;
+  /** A body composed by the gateway instead of the client's stream (null: none). */
+  readonly body?: Buffer | null;
+}
+
 export async function proxyHttp(
   ctx: ProxyContext,
   request: FastifyRequest,
   reply: FastifyReply,
+  call: ProxyCall = {},
 ): Promise<FastifyReply> {
   const target = request.rackTarget;
   const match = target?.match;
   if (!target || !match) throw new Error('rack proxy reached without a matched route');
-  checkHeaders(match.route.row, request.headers);
-  const prepared = await prepareBody(ctx, request, target);
-  const headers = upstreamHeaders(request.headers, ctx.rack, identity(request), {
+  const client = call.headers ?? request.headers;
+  checkHeaders(match.route.row, client);
+  const prepared =
+    call.body === undefined
+      ? await prepareBody(ctx, request, target)
+      : { body: call.body, length: call.body?.length ?? null, changes: [] };
+  const headers = upstreamHeaders(client, ctx.rack, upstreamIdentity(request), {
     websocket: false,
   });
   if (prepared.length !== null) headers['content-length'] = String(prepared.length);

@@ -3,11 +3,12 @@
 // rack's answer. Env changes made through a release create become one event per key (§8.6).
 import type { FastifyRequest } from 'fastify';
 import type { RackMatch } from '../access/rack-routes.js';
-import { eventFor } from '../access/request-audit.js';
-import type { AuditEventInput } from '../audit/audit-log.js';
+import { appendLater, eventFor } from '../access/request-audit.js';
+import type { AuditEventInput, AuditLog } from '../audit/audit-log.js';
 import type { AuditStatus, ResourceType } from '../audit/catalogue.js';
 import type { EnvChange } from './env-rules.js';
 import type { RackTarget } from './rack-target.js';
+import type { PolicyRefusal } from './request-policy.js';
 
 export function statusOf(httpStatus: number): AuditStatus {
   if (httpStatus >= 500) return 'error';
@@ -96,4 +97,25 @@ export function envChangeEvents(
       details: { app, key: c.key, old: value(c.old), new: value(c.new), release_id: releaseId },
     });
   });
+}
+
+/** A request-policy refusal is audited `denied` with its reason, like every refusal of §10.2. */
+export function auditPolicyRefusal(
+  audit: AuditLog,
+  request: FastifyRequest,
+  refusal: PolicyRefusal,
+): void {
+  const target = request.rackTarget;
+  const action = target?.match?.route.audit;
+  if (!target || !action) return;
+  const event = eventFor(request, {
+    action,
+    status: 'denied',
+    resource: target.path.rawPath.slice(0, 255),
+    resourceType: 'http',
+    rbacDecision: 'deny',
+    httpStatus: refusal.error.status,
+    details: { ...proxyDetails(target), method: request.method, reason: refusal.reason },
+  });
+  appendLater(request, audit, event);
 }

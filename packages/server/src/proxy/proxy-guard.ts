@@ -5,12 +5,33 @@ import type { FastifyRequest } from 'fastify';
 import { ALLOW, type Decision, deny } from '../access/decision.js';
 import type { RackRoute } from '../access/rack-routes.js';
 import type { GatewayRoute } from '../access/route-types.js';
+import type { Config } from '../config/types.js';
 import { guardRow, isWebSocketUpgrade, resolveRackTarget } from './rack-target.js';
 
 export interface ProxyResolution {
   /** The rack row as a guard row (permission, MFA level, audit action). */
   readonly row: GatewayRoute;
   readonly rack: RackRoute;
+}
+
+/**
+ * The Origin of a rack-proxy socket (convox-rack-api.md §5.6.1; identity.md §11): none, or one whose
+ * host equals the request's Host or the public host (the native CLI builds it from RACK_URL).
+ */
+export function createProxySocketOriginCheck(config: Config) {
+  const publicHost = config.server.publicUrl.host.toLowerCase();
+  return (request: FastifyRequest): Decision => {
+    const origin = request.headers.origin;
+    if (origin === undefined) return ALLOW;
+    let host: string;
+    try {
+      host = new URL(origin).host.toLowerCase();
+    } catch {
+      return deny('invalid_origin');
+    }
+    const requestHost = (request.headers.host ?? '').toLowerCase();
+    return host === requestHost || host === publicHost ? ALLOW : deny('invalid_origin');
+  };
 }
 
 /** Step 1 of §10.1: a browser session cookie never reaches the rack proxy. */

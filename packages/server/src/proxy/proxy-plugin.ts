@@ -2,11 +2,10 @@
 // errors are answered in the rack's format, and socket requests dial the rack before upgrading.
 import '@fastify/websocket';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { appendLater, eventFor } from '../access/request-audit.js';
 import { RACK_PROXY_PATH } from '../access/routes/rack-proxy.js';
 import { registerRoute } from '../http/register-route.js';
 import { proxyHttp } from './http-proxy.js';
-import { proxyDetails } from './proxy-audit.js';
+import { auditPolicyRefusal } from './proxy-audit.js';
 import type { ProxyContext } from './proxy-context.js';
 import {
   isNativeConvoxClient,
@@ -14,35 +13,15 @@ import {
   refuseInBand,
   sendProxyError,
 } from './proxy-errors.js';
+import { isWebSocketUpgrade } from './rack-target.js';
 import { PolicyRefusal } from './request-policy.js';
 import { dialForSocket, proxySocket } from './ws-proxy.js';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
-/** A request-policy refusal is audited `denied` with its reason, like every refusal of §10.2. */
-function auditPolicyRefusal(
-  ctx: ProxyContext,
-  request: FastifyRequest,
-  refusal: PolicyRefusal,
-): void {
-  const target = request.rackTarget;
-  const action = target?.match?.route.audit;
-  if (!target || !action) return;
-  const event = eventFor(request, {
-    action,
-    status: 'denied',
-    resource: target.path.rawPath.slice(0, 255),
-    resourceType: 'http',
-    rbacDecision: 'deny',
-    httpStatus: refusal.error.status,
-    details: { ...proxyDetails(target), method: request.method, reason: refusal.reason },
-  });
-  appendLater(request, ctx.audit, event);
-}
-
 function onError(ctx: ProxyContext, err: unknown, request: FastifyRequest, reply: FastifyReply) {
   const error = err instanceof PolicyRefusal ? err.error : err;
-  if (err instanceof PolicyRefusal) auditPolicyRefusal(ctx, request, err);
+  if (err instanceof PolicyRefusal) auditPolicyRefusal(ctx.audit, request, err);
   return sendProxyError(request, reply, error);
 }
 
@@ -76,9 +55,12 @@ export async function registerRackProxy(app: FastifyInstance, ctx: ProxyContext)
   });
 }
 
-/** Whether a refusal of this request must be delivered in-band (native convox CLI sockets). */
+/**
+ * Whether a refusal of this request must be delivered in-band (native convox CLI sockets). Read
+ * from the headers: the route guard decides before @fastify/websocket has marked the request.
+ */
 export function refusesInBand(request: FastifyRequest): boolean {
-  return request.ws && isNativeConvoxClient(request.headers['user-agent']);
+  return isWebSocketUpgrade(request.headers) && isNativeConvoxClient(request.headers['user-agent']);
 }
 
 declare module 'fastify' {

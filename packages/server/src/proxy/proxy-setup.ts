@@ -1,7 +1,7 @@
 // Builds the rack proxy's services (upstream connection, env policy, capture, socket registry)
 // from the configuration and registers its routes; the registry follows the app's lifecycle.
 import fastifyWebsocket from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
 import { TerminalCapture } from '../audit/capture/terminal-capture.js';
 import type { Config } from '../config/types.js';
@@ -13,6 +13,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import type { ProxyContext } from './proxy-context.js';
 import { registerRackProxy } from './proxy-plugin.js';
 import { createRackDispatcher, rackTlsFromConfig } from './rack-dispatcher.js';
+import { isWebSocketUpgrade } from './rack-target.js';
 import { createSocketRegistry } from './socket-registry.js';
 import { createSocketRevalidation } from './socket-revalidation.js';
 
@@ -72,10 +73,21 @@ export async function setupRackProxy(
     options: { skipUTF8Validation: true, perMessageDeflate: false },
   });
   await registerRackProxy(app, ctx);
+  app.addHook('onResponse', async (request) => closeRefusedUpgrade(request));
   app.addHook('onReady', () => sockets.start());
   app.addHook('onClose', async () => {
     await sockets.stop();
     await dispatcher.close();
   });
   return ctx;
+}
+
+/**
+ * An upgrade refused with an HTTP answer (by the route guard, before @fastify/websocket saw the
+ * request) leaves its socket outside the server's connection tracking: end it once answered.
+ */
+function closeRefusedUpgrade(request: FastifyRequest): void {
+  if (request.ws || !isWebSocketUpgrade(request.headers)) return;
+  const socket = request.raw.socket;
+  if (!socket.destroyed) socket.end(() => socket.destroy());
 }

@@ -31,3 +31,21 @@ export class RackAuthFailedError extends GatewayError {
     });
   }
 }
+
+/** The rack refused one of the gateway's own calls: its status and message, passed on. */
+export class RackAnswerError extends GatewayError {
+  static from(status: number, body: string): RackAnswerError {
+    let message = body.trim();
+    try {
+      const parsed = JSON.parse(body) as { error?: unknown };
+      if (typeof parsed.error === 'string' && parsed.error !== '') message = parsed.error;
+    } catch {
+      // a text body is the message itself
+    }
+    return new RackAnswerError(status, message || `response status ${status}`);
+  }
+
+  private constructor(status: number, message: string) {
+    super(status, 'rack_error', { message, expose: true });
+  }
+}

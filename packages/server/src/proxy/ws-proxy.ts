@@ -2,14 +2,16 @@
 // client upgrade completes (a refusal is still an HTTP answer), then frames are relayed 1:1. Exec
 // sockets are captured and audited open/close, fail closed; every socket is tracked so revocations
 // close it.
+import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyRequest } from 'fastify';
 import type WebSocket from 'ws';
 import { appendLater, eventFor } from '../access/request-audit.js';
 import type { CaptureSession, CloseReason } from '../audit/capture/capture-session.js';
 import { upstreamHeaders } from './headers.js';
 import { proxyEvent } from './proxy-audit.js';
-import { actorName, type ProxyContext } from './proxy-context.js';
+import type { ProxyContext } from './proxy-context.js';
 import { refuseInBand } from './proxy-errors.js';
+import { upstreamIdentity } from './rack-calls.js';
 import type { RackTarget } from './rack-target.js';
 import type { TerminateReason } from './socket-registry.js';
 import {
@@ -46,21 +48,23 @@ function targetOf(
   return t as RackTarget & { match: NonNullable<RackTarget['match']> };
 }
 
-/** preHandler of socket requests: dial the rack so that a refusal is still an HTTP error. */
-export async function dialForSocket(ctx: ProxyContext, request: FastifyRequest): Promise<void> {
+/**
+ * preHandler of socket requests: dial the rack so that a refusal is still an HTTP error. The
+ * option headers are the client's (native CLI) or the ones the web-safe API derived from its query.
+ */
+export async function dialForSocket(
+  ctx: ProxyContext,
+  request: FastifyRequest,
+  clientHeaders: IncomingHttpHeaders = request.headers,
+): Promise<void> {
   const target = targetOf(request);
-  const p = request.principal;
-  if (p === null) throw new Error('socket proxy reached without a principal');
   const base = ctx.rack.url;
   const path = `${base.pathname.replace(/\/$/, '')}${target.path.rawPath}`;
   request.upstreamSocket = await dialUpstream({
     url: `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}${path}`,
-    headers: upstreamHeaders(
-      request.headers,
-      ctx.rack,
-      { actor: actorName(p), email: p.user.email, requestId: request.id },
-      { websocket: true },
-    ),
+    headers: upstreamHeaders(clientHeaders, ctx.rack, upstreamIdentity(request), {
+      websocket: true,
+    }),
     origin: `${base.protocol}//${base.host}`,
     tls: ctx.tls,
   });

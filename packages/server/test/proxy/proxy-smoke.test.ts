@@ -40,8 +40,12 @@ describe('rack proxy smoke', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('x-required-permission')).toBe('convox:release:promote');
     expect(res.headers.get('x-error-source')).toBe('gateway');
-    expect(await res.text()).toBe("You don't have permission to perform this action (requires convox:release:promote).\n");
-    const cert = await fetch(`${h.url}/api/v1/rack-proxy/certificates?`, { headers: { authorization: auth } });
+    expect(await res.text()).toBe(
+      "You don't have permission to perform this action (requires convox:release:promote).\n",
+    );
+    const cert = await fetch(`${h.url}/api/v1/rack-proxy/certificates?`, {
+      headers: { authorization: auth },
+    });
     expect(cert.status).toBe(404);
     expect(await cert.text()).toBe('not found\n');
   });
@@ -68,7 +72,10 @@ describe('rack proxy smoke', () => {
   });
 
   async function userId(email: string): Promise<number> {
-    const rows = await h.database.db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [email]);
+    const rows = await h.database.db.query<{ id: string }>(
+      'SELECT id FROM users WHERE email = $1',
+      [email],
+    );
     return Number(rows[0]?.id);
   }
 });
