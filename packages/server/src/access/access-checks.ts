@@ -1,11 +1,18 @@
 // The access steps after authentication (access-control.md §6, §8; identity.md §14.1, §14.8):
 // the MFA-state gate, the permission with self scope, and the MFA level. Each returns a Decision;
 // nothing here answers HTTP.
-import type { InlineMfa, MfaMethods } from '../identity/mfa-hooks.js';
-import { ALLOW, type Decision, deny } from './decision.js';
+import type { FastifyRequest } from 'fastify';
+import type {
+  AttemptContext,
+  InlineMfa,
+  InlineVerification,
+  MfaMethods,
+} from '../identity/mfa-hooks.js';
+import { ALLOW, type Decision, type Deny, deny } from './decision.js';
 import { grants } from './permissions.js';
 import type { Principal } from './principal.js';
-import type { GatewayRoute } from './route-types.js';
+import { eventFor } from './request-audit.js';
+import type { GatewayRoute, MfaLevel } from './route-types.js';
 
 /** A pending web session (or a CLI session whose user must enrol) passes only preMfa routes. */
 export function checkMfaState(principal: Principal, route: GatewayRoute): Decision {
@@ -46,6 +53,32 @@ export interface MfaLevelContext {
   readonly stepUpWindowMinutes: number;
   readonly inline: InlineMfa | null;
   readonly now: Date;
+  /** Who attempts an inline verification (attempt limits, `mfa.verify`). */
+  readonly attempt: AttemptContext;
+}
+
+/** The attempt context of an inline value on `request` (purpose `cli_login` on CLI approval). */
+export function inlineAttempt(request: FastifyRequest, route: GatewayRoute): AttemptContext {
+  return {
+    ip: request.ip,
+    userAgent: request.headers['user-agent'] ?? '',
+    purpose: route.audit === 'login.approve' ? 'cli_login' : 'inline',
+    audit: eventFor(request, { action: 'mfa.verify', status: 'success' }),
+  };
+}
+
+/** A refused inline value: too many attempts (429), a lock it caused (403), else 401. */
+export function refusedInline(
+  result: Pick<Extract<InlineVerification, { ok: false }>, 'reason' | 'retryAfterSeconds'>,
+  level: MfaLevel,
+  methods: readonly string[],
+): Deny {
+  if (result.reason === 'rate_limited')
+    return deny('mfa_too_many_attempts', {
+      headers: { 'retry-after': String(result.retryAfterSeconds ?? 60) },
+    });
+  if (result.reason === 'account_locked') return deny('account_locked');
+  return deny('mfa_verification_failed', { level, methods });
 }
 
 export type MfaLevelResult =
@@ -79,9 +112,9 @@ export async function checkMfaLevel(
     principal.user.id,
     principal.session?.id ?? null,
     ctx.inline,
+    ctx.attempt,
   );
-  if (!result.ok)
-    return { decision: deny('mfa_verification_failed', { level, methods }), verified: null };
+  if (!result.ok) return { decision: refusedInline(result, level, methods), verified: null };
   return { decision: ALLOW, verified: { method: result.method, at: result.verifiedAt } };
 }
 

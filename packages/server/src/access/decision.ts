@@ -58,6 +58,14 @@ export const DENIALS = {
     status: 401,
     message: 'The multi-factor code was not accepted; try a new one.',
   },
+  mfa_too_many_attempts: {
+    status: 429,
+    message: 'Too many multi-factor attempts; wait before trying again.',
+  },
+  account_locked: {
+    status: 403,
+    message: 'Your account is locked. Contact an administrator.',
+  },
   rate_limit_exceeded: { status: 429, message: 'Too many requests, please try again later.' },
   cookie_on_cli_route: {
     status: 401,

@@ -28,7 +28,13 @@ import {
 import { refusesInBand } from '../proxy/proxy-plugin.js';
 import { isWebSocketUpgrade } from '../proxy/rack-target.js';
 import type { SettingValues } from '../settings/catalogue.js';
-import { checkMfaLevel, checkMfaState, checkPermission, type Scope } from './access-checks.js';
+import {
+  checkMfaLevel,
+  checkMfaState,
+  checkPermission,
+  inlineAttempt,
+  type Scope,
+} from './access-checks.js';
 import {
   ALLOW,
   type Decision,
@@ -141,6 +147,7 @@ export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void 
       stepUpWindowMinutes: settings.mfa_step_up_window_minutes,
       inline: request.credential?.inline ?? null,
       now: request.startedAt ?? deps.clock.now(),
+      attempt: inlineAttempt(request, route),
     });
     enforce(request, route, level.decision);
     const mutation = rack ? rack.mutation : isGatewayMutation(route);

@@ -7,6 +7,7 @@ import { type GatewayRoute, routeKey } from './route-types.js';
 import { AUDIT_ROUTES } from './routes/audit.js';
 import { AUTH_ROUTES } from './routes/auth.js';
 import { CONVOX_ROUTES, RACK_INFO_ROUTES } from './routes/convox.js';
+import { MFA_ROUTES } from './routes/mfa.js';
 import { RACK_PROXY_ROUTES } from './routes/rack-proxy.js';
 import { SITE_ROUTES } from './routes/site.js';
 import { TOKEN_ROUTES } from './routes/tokens.js';
@@ -23,6 +24,7 @@ export const GATEWAY_ROUTES: readonly GatewayRouteEntry[] = [
   ...RACK_INFO_ROUTES,
   ...CONVOX_ROUTES,
   ...AUDIT_ROUTES,
+  ...MFA_ROUTES,
 ] as readonly GatewayRouteEntry[];
 
 const BY_KEY = new Map(GATEWAY_ROUTES.map((r) => [routeKey(r.method, r.path), r]));

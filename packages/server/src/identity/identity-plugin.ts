@@ -17,7 +17,7 @@ import { registerCliApprovalRoutes } from './login/cli-approval.js';
 import { registerCliCompleteRoute } from './login/cli-complete.js';
 import { registerCliLoginRoutes } from './login/cli-login.js';
 import { registerWebLoginRoutes } from './login/web-login.js';
-import { type MfaMethods, NO_MFA_METHODS } from './mfa-hooks.js';
+import type { MfaMethods } from './mfa-hooks.js';
 import { createOidcClient, type OidcClient } from './oidc/oidc-client.js';
 import { registerSessionRoutes } from './sessions/session-routes.js';
 import { registerUserRoutes } from './users/user-routes.js';
@@ -31,8 +31,8 @@ export interface IdentityOptions {
   readonly settings: SettingsStore;
   /** OIDC client (default: discovery of OIDC_ISSUER on first use, with backoff). */
   readonly oidc?: OidcClient;
-  /** MFA methods (default: nobody has one until the MFA issue lands). */
-  readonly mfa?: MfaMethods;
+  /** MFA methods (src/mfa; tests may pass a stand-in). */
+  readonly mfa: MfaMethods;
   /** API-token resolver (default: every `rgw_…` token is unknown). */
   readonly apiTokens?: ApiTokenResolver;
 }
@@ -45,7 +45,7 @@ export interface Identity {
 export function registerIdentity(app: FastifyInstance, options: IdentityOptions): Identity {
   const { config, db, clock, audit } = options;
   const settings = () => readSettings(options.settings);
-  const mfa = options.mfa ?? NO_MFA_METHODS;
+  const mfa = options.mfa;
   const oidc = options.oidc ?? createOidcClient(config);
   const cookies = cookieNames(config);
   const csrf = createCsrf(config.secrets.appSecretKey);

@@ -118,6 +118,17 @@ describe('MFA levels', () => {
     inline:
       inline === null ? null : { kind: 'totp' as const, value: inline, source: 'header' as const },
     now,
+    attempt: {
+      ip: '127.0.0.1',
+      userAgent: 'test',
+      purpose: 'inline' as const,
+      audit: {
+        action: 'mfa.verify' as const,
+        status: 'success' as const,
+        actorType: 'user' as const,
+        channel: 'web' as const,
+      },
+    },
   });
   const minutesAgo = (m: number) => new Date(now.getTime() - m * 60_000);
 

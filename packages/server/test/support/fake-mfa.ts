@@ -1,5 +1,6 @@
-// A stand-in MFA service for tests of the MFA levels while MFA itself is not built: users listed
-// have a confirmed TOTP method, and the inline code `CODE` verifies (any other code fails).
+// A stand-in MFA service for tests of identity and access that are not about MFA itself: users
+// listed have a confirmed TOTP method, the inline code FAKE_TOTP_CODE verifies (any other code
+// fails) and no trusted device exists. MFA's own tests (test/mfa) use the real service.
 import type { InlineMfa, MfaMethods } from '../../src/identity/mfa-hooks.js';
 
 export const FAKE_TOTP_CODE = '424242';
@@ -17,5 +18,9 @@ export class FakeMfa implements MfaMethods {
       return { ok: false as const, reason: 'invalid_code' as const };
     this.verifications.push({ userId, sessionId });
     return { ok: true as const, method: 'totp' as const, verifiedAt: new Date() };
+  }
+
+  async trustedLogin() {
+    return { status: 'none' as const };
   }
 }

@@ -4,6 +4,7 @@ import { m0001Foundation } from './0001-foundation.js';
 import { m0002Identity } from './0002-identity.js';
 import { m0003Audit } from './0003-audit.js';
 import { m0004ApiTokens } from './0004-api-tokens.js';
+import { m0005Mfa } from './0005-mfa.js';
 
 export interface Migration {
   readonly id: string;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0002Identity,
   m0003Audit,
   m0004ApiTokens,
+  m0005Mfa,
 ];

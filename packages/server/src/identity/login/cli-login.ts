@@ -154,6 +154,8 @@ async function callback(deps: WebLoginDeps, request: FastifyRequest, reply: Fast
   if (!finished.ok) return refuse(finished.reason, finished.email);
   const { opened } = finished;
   reply.setCookie(deps.cookies.session, opened.token, cookieOptions(deps.config));
+  if (opened.trusted === 'revoked')
+    reply.clearCookie(deps.cookies.trustedDevice, cookieOptions(deps.config));
   const s = encodeURIComponent(cliState);
   return reply.redirect(
     opened.mfaState === 'enrolment_required'

@@ -8,7 +8,13 @@ import type { Config } from '../../config/types.js';
 import type { Database, SqlRunner } from '../../db/database.js';
 import type { Clock } from '../../lib/clock.js';
 import type { SettingValues } from '../../settings/catalogue.js';
-import { loginMfaState, type MfaMethods, mfaRequired } from '../mfa-hooks.js';
+import {
+  isPendingMfa,
+  loginMfaState,
+  type MfaMethods,
+  mfaRequired,
+  type TrustedLogin,
+} from '../mfa-hooks.js';
 import { checkClaims, type VerifiedIdentity } from '../oidc/claims.js';
 import type { OidcClient } from '../oidc/oidc-client.js';
 import {
@@ -99,6 +105,33 @@ export interface WebSessionRequest {
   readonly userAgent: string;
   /** The session cookie the browser sent, if any: revoked as `rotated`. */
   readonly presentedToken: string | undefined;
+  /** The trusted-device cookie the browser sent, if any (identity.md §14.7). */
+  readonly trustedDeviceToken: string | undefined;
+}
+
+export interface OpenedSession {
+  readonly token: string;
+  readonly session: SessionRecord;
+  readonly mfaState: MfaState;
+  /** What the trusted-device cookie did: satisfied the challenge, was revoked, or nothing. */
+  readonly trusted: TrustedLogin['status'];
+}
+
+/** The login challenge, satisfied by a valid trusted-device cookie (identity.md §3 step 5). */
+async function loginChallenge(
+  deps: LoginDeps,
+  user: UserRecord,
+  req: WebSessionRequest,
+): Promise<{ mfaState: MfaState; trusted: TrustedLogin }> {
+  const settings = await deps.settings();
+  const required = mfaRequired(settings.mfa_require_all_users, user.mfaEnforcedAt);
+  const enrolled = (await deps.mfa.confirmedMethods(user.id)).length > 0;
+  const mfaState = loginMfaState(required, enrolled);
+  if (req.trustedDeviceToken === undefined || req.trustedDeviceToken === '')
+    return { mfaState, trusted: { status: 'none' } };
+  if (mfaState !== 'challenge_pending') return { mfaState, trusted: { status: 'none' } };
+  const trusted = await deps.mfa.trustedLogin(user.id, req.trustedDeviceToken, req);
+  return { mfaState: trusted.status === 'trusted' ? 'verified' : mfaState, trusted };
 }
 
 /**
@@ -111,12 +144,10 @@ export async function openWebSession(
   user: UserRecord,
   req: WebSessionRequest,
   alsoInTx?: (tx: SqlRunner) => Promise<unknown>,
-): Promise<{ token: string; session: SessionRecord; mfaState: MfaState }> {
+): Promise<OpenedSession> {
+  const { mfaState, trusted } = await loginChallenge(deps, user, req);
   const now = deps.clock.now();
-  const settings = await deps.settings();
-  const required = mfaRequired(settings.mfa_require_all_users, user.mfaEnforcedAt);
-  const enrolled = (await deps.mfa.confirmedMethods(user.id)).length > 0;
-  const mfaState = loginMfaState(required, enrolled);
+  const deviceId = trusted.status === 'trusted' ? trusted.deviceId : undefined;
   return deps.db.transaction(async (tx) => {
     await alsoInTx?.(tx);
     if (req.presentedToken) {
@@ -129,12 +160,13 @@ export async function openWebSession(
       ip: req.ip,
       userAgent: req.userAgent,
       mfaState,
-      mfaVerifiedAt: null,
+      mfaVerifiedAt: deviceId ? now : null,
       recentStepUpAt: null,
+      ...(deviceId ? { trustedDeviceId: deviceId } : {}),
       now,
     });
-    if (mfaState === 'not_required') await updateUser(tx, user.id, { lastLoginAt: now }, now);
-    return { ...created, mfaState };
+    if (!isPendingMfa(mfaState)) await updateUser(tx, user.id, { lastLoginAt: now }, now);
+    return { ...created, mfaState, trusted: trusted.status };
   });
 }
 
@@ -155,7 +187,9 @@ export function userActor(user: UserRecord, channel: 'web' | 'cli', sessionId: s
  * (rotating the session cookie the browser sent). `alsoInTx` joins the session's transaction.
  */
 export async function finishIdpLeg(
-  deps: LoginDeps & { readonly cookies: { readonly session: string } },
+  deps: LoginDeps & {
+    readonly cookies: { readonly session: string; readonly trustedDevice: string };
+  },
   request: FastifyRequest,
   claimed: LoginState,
   alsoInTx?: (tx: SqlRunner, user: UserRecord) => Promise<unknown>,
@@ -164,7 +198,7 @@ export async function finishIdpLeg(
   | {
       readonly ok: true;
       readonly user: UserRecord;
-      readonly opened: { token: string; session: SessionRecord; mfaState: MfaState };
+      readonly opened: OpenedSession;
     }
 > {
   const rawState = (request.query as { state?: string }).state ?? '';
@@ -179,6 +213,7 @@ export async function finishIdpLeg(
       ip: request.ip,
       userAgent: request.headers['user-agent'] ?? '',
       presentedToken: request.cookies[deps.cookies.session],
+      trustedDeviceToken: request.cookies[deps.cookies.trustedDevice],
     },
     alsoInTx ? (tx) => alsoInTx(tx, user) : undefined,
   );

@@ -133,10 +133,12 @@ async function finishWebLogin(deps: WebLoginDeps, request: FastifyRequest, reply
   if (!finished.ok) return refuse(finished.reason, finished.email);
   const { user, opened } = finished;
   reply.setCookie(deps.cookies.session, opened.token, cookieOptions(deps.config));
-  if (opened.mfaState === 'not_required')
+  if (opened.trusted === 'revoked')
+    reply.clearCookie(deps.cookies.trustedDevice, cookieOptions(deps.config));
+  if (opened.mfaState === 'not_required' || opened.mfaState === 'verified')
     await auditLoginComplete(request, deps.audit, user, 'web', {
       uid: opened.session.uid,
-      mfa: 'not_required',
+      mfa: opened.trusted === 'trusted' ? 'trusted_device' : 'not_required',
     });
   return reply.redirect(afterLogin(opened.mfaState, claimed.returnTo ?? '/app/rack'), 302);
 }

@@ -79,6 +79,8 @@ export interface NewSession {
   readonly mfaState: MfaState;
   readonly mfaVerifiedAt: Date | null;
   readonly recentStepUpAt: Date | null;
+  /** The trusted device that satisfied the login challenge (identity.md §14.7). */
+  readonly trustedDeviceId?: string;
   readonly device?: {
     readonly id: string;
     readonly name: string;
@@ -97,8 +99,8 @@ export async function insertSession(
   const rows = await db.query(
     `INSERT INTO sessions (uid, user_id, token_hash, channel, created_at, last_seen_at, created_ip,
        last_ip, user_agent, device_id, device_name, device_os, client_version, mfa_state,
-       mfa_verified_at, recent_step_up_at)
-     VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *`,
+       mfa_verified_at, recent_step_up_at, trusted_device_id)
+     VALUES ($1, $2, $3, $4, $5, $5, $6, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
     [
       randomUUID(),
       s.userId,
@@ -114,6 +116,7 @@ export async function insertSession(
       s.mfaState,
       s.mfaVerifiedAt,
       s.recentStepUpAt,
+      s.trustedDeviceId ?? null,
     ],
   );
   return { token, session: toSession(rows[0] as Row) };
