@@ -5,7 +5,7 @@ import { configCheck } from './commands/config-check.js';
 import { migrateCommand } from './commands/migrate.js';
 import { EXIT } from './commands/output.js';
 import { serve } from './commands/serve.js';
-import { usersCreate, usersSeed, usersUnlock } from './commands/users.js';
+import { usersCreate, usersResetMfa, usersSeed, usersUnlock } from './commands/users.js';
 import { SERVER_VERSION } from './config/version.js';
 
 function portArg(value: string): number {
@@ -37,6 +37,10 @@ function registerUserCommands(program: Command): void {
     .command('unlock <email>')
     .description('break-glass unlock of a locked user (audited as user.unlock by system)')
     .action(async (email: string) => process.exit(await usersUnlock(email)));
+  users
+    .command('reset-mfa <email>')
+    .description('break-glass MFA reset: methods, backup codes, trusted devices, sessions')
+    .action(async (email: string) => process.exit(await usersResetMfa(email)));
 }
 
 export function buildProgram(): Command {

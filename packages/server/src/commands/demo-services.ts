@@ -4,25 +4,6 @@ import { type MockRack, startMockRack } from '@rack-gateway/mock-rack';
 import { DEMO_USERS, type DemoPlan } from '../config/demo-env.js';
 import type { Config } from '../config/types.js';
 
-/**
- * Settings defaults of demo mode only. TEMPORARY until multi-factor authentication exists: with
- * the production default (`mfa_require_all_users` true) every demo session would stop at
- * "enrolment required" with nothing to enrol in. An explicit RGW_SETTING_MFA_REQUIRE_ALL_USERS
- * (or the stored setting) still wins. Remove this when the MFA issue lands.
- */
-export const DEMO_SETTINGS: Readonly<Record<string, string>> = {
-  RGW_SETTING_MFA_REQUIRE_ALL_USERS: 'false',
-};
-
-/** The variables of `env` that are set (undefined ones must not hide a default). */
-export function definedOnly(
-  env: Readonly<Record<string, string | undefined>>,
-): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') out[k] = v;
-  return out;
-}
-
 export interface DemoServices {
   close(): Promise<void>;
 }

@@ -11,13 +11,7 @@ import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../logging/logger.js';
 import { settingsEnvProblems } from '../settings/catalogue.js';
 import { createSettingsStore } from '../settings/settings-store.js';
-import {
-  DEMO_SETTINGS,
-  type DemoServices,
-  definedOnly,
-  demoBanner,
-  startDemoServices,
-} from './demo-services.js';
+import { type DemoServices, demoBanner, startDemoServices } from './demo-services.js';
 import { loadOrExit } from './load.js';
 import { EXIT, err, out } from './output.js';
 
@@ -25,8 +19,7 @@ export const WEB_DIST_DIR = fileURLToPath(new URL('../../../web/dist', import.me
 
 export async function serve(options: { demo?: boolean; port?: number }): Promise<void> {
   const { config, demo, warnings, rawEnv } = loadOrExit(options);
-  const settingsEnv = demo ? { ...DEMO_SETTINGS, ...definedOnly(rawEnv) } : rawEnv;
-  const settingProblems = settingsEnvProblems(settingsEnv);
+  const settingProblems = settingsEnvProblems(rawEnv);
   if (settingProblems.length > 0) {
     err(`Invalid configuration:\n${settingProblems.map((p) => `  - ${p}`).join('\n')}`);
     process.exit(EXIT.usage);
@@ -52,7 +45,7 @@ export async function serve(options: { demo?: boolean; port?: number }): Promise
     db: opened.db,
     clock: systemClock,
     logger,
-    env: settingsEnv,
+    env: rawEnv,
   });
   const app = await buildApp(config, {
     db: opened.db,

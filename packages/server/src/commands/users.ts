@@ -1,4 +1,5 @@
-// `rack-gateway-server users create | seed | unlock` (config.md §4): break-glass user management
+// `rack-gateway-server users create | seed | unlock | reset-mfa` (config.md §4): break-glass user
+// management
 // without the HTTP server. Changes are audited as actor `system` through the audit chain writer.
 
 import type { AuditLog } from '../audit/audit-log.js';
@@ -11,9 +12,16 @@ import { migrate } from '../db/migrate.js';
 import { GatewayError } from '../http/errors.js';
 import { seedUsers } from '../identity/users/seed.js';
 import { validEmail, validRoles } from '../identity/users/user-rules.js';
-import { findUserByEmail, insertUser, updateUser } from '../identity/users/user-store.js';
+import {
+  findUserByEmail,
+  insertUser,
+  lockUserByEmail,
+  updateUser,
+} from '../identity/users/user-store.js';
 import { systemClock } from '../lib/clock.js';
 import { createLogger } from '../logging/logger.js';
+import { clearAttempts } from '../mfa/attempts.js';
+import { auditMfaReset, resetMfa } from '../mfa/mfa-reset.js';
 import { loadOrExit } from './load.js';
 import { EXIT, err, out } from './output.js';
 
@@ -92,16 +100,34 @@ export function usersUnlock(rawEmail: string): Promise<number> {
     if (user === null) throw new CommandFailure(`no user ${email}`);
     if (user.lockedAt === null) return `${email} is not locked`;
     const now = systemClock.now();
-    await updateUser(
-      db,
-      user.id,
-      { lockedAt: null, lockedReason: null, lockedByUserId: null },
-      now,
-    );
+    await db.transaction(async (tx) => {
+      await clearAttempts(tx, user.id, now);
+      await updateUser(
+        tx,
+        user.id,
+        { lockedAt: null, lockedReason: null, lockedByUserId: null },
+        now,
+      );
+    });
     await audit.append(
       { ...system, action: 'user.unlock', status: 'success', resource: email, details: {} },
       { durable: true },
     );
     return `unlocked ${email}`;
+  });
+}
+
+/** Removes every MFA method, the backup codes and trusted devices, and revokes every session. */
+export function usersResetMfa(rawEmail: string): Promise<number> {
+  return withUsers(async ({ db, audit }) => {
+    const email = rawEmail.trim().toLowerCase();
+    const now = systemClock.now();
+    const reset = await db.transaction(async (tx) => {
+      const user = await lockUserByEmail(tx, email);
+      if (user === null) throw new CommandFailure(`no user ${email}`);
+      return resetMfa(tx, user, null, now);
+    });
+    await auditMfaReset((e) => audit.append(e, { durable: true }), system, email, reset);
+    return `reset MFA of ${email}: ${reset.methodsRemoved} method(s) removed, ${reset.sessionsRevoked} session(s) revoked`;
   });
 }

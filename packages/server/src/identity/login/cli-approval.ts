@@ -8,6 +8,7 @@ import { appendDurable, eventFor } from '../../access/request-audit.js';
 import { BadRequestError, ConflictError, ForbiddenError, GatewayError } from '../../http/errors.js';
 import { registerRoute } from '../../http/register-route.js';
 import { randomToken, sha256Hex } from '../secrets.js';
+import { completePendingWebSession } from '../sessions/session-verification.js';
 import { loginFailedEvent } from './login-audit.js';
 import { findByState, type LoginState, setStatus } from './login-state-store.js';
 import type { WebLoginDeps } from './web-login.js';
@@ -65,7 +66,7 @@ async function details(deps: WebLoginDeps, request: FastifyRequest) {
   };
 }
 
-async function approve(deps: WebLoginDeps, request: FastifyRequest) {
+async function approve(deps: WebLoginDeps, request: FastifyRequest, reply: FastifyReply) {
   const { state } = request.body as { state: string };
   const row = await ownPendingState(deps, request, state);
   const verified = request.access?.mfaVerified ?? null;
@@ -78,6 +79,10 @@ async function approve(deps: WebLoginDeps, request: FastifyRequest) {
   });
   if (updated === null)
     throw new ConflictError('already_used', 'This CLI login was already approved, denied or used.');
+  // The inline verification also completes a pending web session (identity.md §4 step 7).
+  const session = request.principal?.session;
+  if (verified !== null && session?.channel === 'web' && session.mfaState === 'challenge_pending')
+    await completePendingWebSession(deps, request, reply, verified.at);
   await appendDurable(
     deps.audit,
     eventFor(request, {
@@ -128,7 +133,7 @@ export function registerCliApprovalRoutes(app: FastifyInstance, deps: WebLoginDe
     method: 'POST',
     path: '/api/v1/auth/cli/approve',
     schema: { body: StateBody, response: { 200: RedirectReply } },
-    handler: (request) => approve(deps, request),
+    handler: (request, reply) => approve(deps, request, reply),
   });
   registerRoute(app, {
     method: 'POST',

@@ -1,7 +1,9 @@
 // User administration, part 2 (identity.md §5): lock (with a reason), unlock and delete. Locking
 // and deleting revoke every session and announce the user on `rgw_revocation`; unlock restores
-// no session. Nobody locks or deletes themselves; the last active admin stays.
+// no session and clears the failed-MFA window. Nobody locks or deletes themselves; the last
+// active admin stays.
 import type { FastifyRequest } from 'fastify';
+import { clearAttempts } from '../../mfa/attempts.js';
 import { notifyRevocation } from '../sessions/session-store.js';
 import {
   type AdminDeps,
@@ -50,6 +52,7 @@ export async function unlockUser(
   const now = deps.clock.now();
   const updated = await deps.db.transaction(async (tx) => {
     const target = await targetUser(tx, email);
+    await clearAttempts(tx, target.id, now); // a fresh failed-MFA window (identity.md §5)
     return updateUser(
       tx,
       target.id,

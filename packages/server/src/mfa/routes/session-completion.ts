@@ -4,11 +4,11 @@
 // device is created for web sessions when the setting allows it (§14.7).
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { cookieOptions } from '../../identity/cookies.js';
-import { auditLoginComplete } from '../../identity/login/login-audit.js';
 import { isPendingMfa } from '../../identity/mfa-hooks.js';
-import { findSessionByUid } from '../../identity/sessions/session-store.js';
-import { rotateVerified, stampVerification } from '../../identity/sessions/session-verification.js';
-import { findUserById, updateUser } from '../../identity/users/user-store.js';
+import {
+  completePendingWebSession,
+  stampVerification,
+} from '../../identity/sessions/session-verification.js';
 import { createTrustedDevice } from '../trusted-devices.js';
 import { callerOf, type MfaRouteDeps, recordMfaEvent } from './route-deps.js';
 
@@ -19,25 +19,12 @@ export async function completeSession(
   reply: FastifyReply,
   at: Date,
 ): Promise<string | null> {
-  const { session, user } = callerOf(request);
+  const { session } = callerOf(request);
   if (session.channel !== 'web' || !isPendingMfa(session.mfaState)) {
     await stampVerification(deps.db, session.id, at, true);
     return null;
   }
-  const old = await findSessionByUid(deps.db, session.id);
-  const record = await findUserById(deps.db, user.id);
-  if (old === null || record === null) throw new Error('session vanished during verification');
-  const rotated = await deps.db.transaction(async (tx) => {
-    const created = await rotateVerified(tx, old, at);
-    await updateUser(tx, user.id, { lastLoginAt: at }, at);
-    return created;
-  });
-  reply.setCookie(deps.cookies.session, rotated.token, cookieOptions(deps.config));
-  await auditLoginComplete(request, deps.audit, record, 'web', {
-    uid: rotated.session.uid,
-    mfa: 'verified',
-  });
-  return deps.csrf.tokenFor(rotated.token);
+  return deps.csrf.tokenFor(await completePendingWebSession(deps, request, reply, at));
 }
 
 /** Whether `trust_device` can be honoured for this caller (web session, devices enabled). */
