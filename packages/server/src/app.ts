@@ -91,6 +91,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   if (config.logging.requests) registerRequestLog(app);
   if (deps.readiness) registerReadinessGate(app, deps.readiness);
   await app.register(fastifyCookie);
+  // Before any route: the OpenAPI document collects routes as they register.
+  await app.register(fastifySwagger, {
+    openapi: { info: { title: 'rack-gateway', version: config.version } },
+  });
   const tokens = createTokenStore(deps.db);
   const mfa = mfaDependencies({ config, db: deps.db, clock, audit, settings });
   const identity = registerIdentity(app, {
@@ -105,9 +109,6 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   app.decorate('identity', identity);
   registerCors(app, config); // after the guard's Host/Origin checks
-  await app.register(fastifySwagger, {
-    openapi: { info: { title: 'rack-gateway', version: config.version } },
-  });
 
   registerTokenRoutes(app, { store: tokens, audit, clock });
   registerMfaRoutes(app, mfa);

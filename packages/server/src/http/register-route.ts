@@ -8,6 +8,7 @@ import type {
   RouteOptions,
 } from 'fastify';
 import type WebSocket from 'ws';
+import { openApiExtensions } from '../access/route-policy-export.js';
 import { findGatewayRoute } from '../access/route-table.js';
 import type { GatewayRoute } from '../access/route-types.js';
 
@@ -68,7 +69,8 @@ export function registerRoute(app: FastifyInstance, def: RouteDefinition): void 
     url: def.path,
     config: { policy },
     handler: def.handler,
-    ...(def.schema ? { schema: def.schema } : {}),
+    // The row's permission, MFA level and audit action annotate the OpenAPI operation.
+    schema: { ...def.schema, ...openApiExtensions(policy) },
     ...(def.wsHandler ? { wsHandler: def.wsHandler } : {}),
     // HEAD is declared explicitly where the table lists it, never added implicitly.
     exposeHeadRoute: false,
