@@ -2,7 +2,9 @@ import { AuthErrorPage } from './pages/AuthErrorPage.tsx';
 import { CliLoginPage } from './pages/CliLoginPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { MessagePage } from './pages/MessagePage.tsx';
+import { MfaChallengePage } from './pages/MfaChallengePage.tsx';
 import { RackPage } from './pages/RackPage.tsx';
+import { SecurityPage } from './pages/SecurityPage.tsx';
 import { version } from './version.ts';
 
 function Landing() {
@@ -42,19 +44,9 @@ function Page() {
         />
       );
     case '/app/account/security':
-      return (
-        <MessagePage
-          title="Set up multi-factor authentication"
-          text="Multi-factor enrolment is not available yet on this gateway."
-        />
-      );
+      return <SecurityPage />;
     case '/app/auth/mfa':
-      return (
-        <MessagePage
-          title="Multi-factor authentication"
-          text="Multi-factor verification is not available yet on this gateway."
-        />
-      );
+      return <MfaChallengePage />;
     case '/app/rack':
       return <RackPage />;
     default:

@@ -1,7 +1,9 @@
 // "Approve CLI Login": shows the request's details and asks to compare the confirmation code with
-// the terminal before approving (identity.md §4 step 7).
+// the terminal before approving (identity.md §4 step 7). Approving is MFA level always: an enrolled
+// user types a fresh code every time (trusted devices and the step-up window never count).
 import { useEffect, useState } from 'react';
-import { ApiError, getJson, postJson } from '../api.ts';
+import { ApiError, codeError, getJson, type Info, postJson } from '../api.ts';
+import { CodeField } from '../components/CodeField.tsx';
 
 interface Details {
   confirmation_code: string;
@@ -23,12 +25,24 @@ export function CliLoginPage() {
     failed ? `The sign-in failed (${failed}).` : null,
   );
   const [busy, setBusy] = useState(false);
+  const [enrolled, setEnrolled] = useState(false);
+  const [code, setCode] = useState('');
+  const [codeProblem, setCodeProblem] = useState<string | null>(null);
 
   useEffect(() => {
     if (failed) return;
+    getJson<Info>('/api/v1/info')
+      .then((info) => setEnrolled(info.user.mfa_enrolled))
+      .catch(() => undefined);
     getJson<Details>(`/api/v1/auth/cli/login?state=${encodeURIComponent(state)}`)
       .then(setDetails)
       .catch((e: unknown) => {
+        if (e instanceof ApiError && e.code === 'mfa_enrollment_required') {
+          window.location.assign(
+            `/app/account/security?enrollment=required&channel=cli&state=${encodeURIComponent(state)}`,
+          );
+          return;
+        }
         if (e instanceof ApiError && e.status === 401) {
           window.location.assign(
             `/app/login?redirect=${encodeURIComponent(window.location.pathname + window.location.search)}`,
@@ -41,10 +55,16 @@ export function CliLoginPage() {
 
   const decide = (action: 'approve' | 'deny') => {
     setBusy(true);
-    postJson<{ redirect: string }>(`/api/v1/auth/cli/${action}`, { state })
+    const inline = action === 'approve' && enrolled ? { 'x-mfa-totp': code.trim() } : undefined;
+    postJson<{ redirect: string }>(`/api/v1/auth/cli/${action}`, { state }, inline)
       .then((r) => window.location.assign(r.redirect))
       .catch((e: unknown) => {
         setBusy(false);
+        if (e instanceof ApiError && e.status !== 403 && e.code.startsWith('mfa_')) {
+          setCode('');
+          setCodeProblem(codeError(e));
+          return;
+        }
         setError(e instanceof Error ? e.message : 'The request failed.');
       });
   };
@@ -71,11 +91,20 @@ export function CliLoginPage() {
             <dt>Started</dt>
             <dd>{new Date(details.started_at).toLocaleString()}</dd>
           </dl>
+          {enrolled && (
+            <CodeField
+              id="approve-code"
+              label="Authentication code or backup code (required to approve)"
+              value={code}
+              onChange={setCode}
+              error={codeProblem}
+            />
+          )}
           <div className="actions">
             <button
               type="button"
               className="button button--primary"
-              disabled={busy}
+              disabled={busy || (enrolled && !code.trim())}
               onClick={() => decide('approve')}
             >
               Approve

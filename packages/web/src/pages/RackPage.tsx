@@ -1,7 +1,7 @@
 // Placeholder landing page after sign-in (the full UI is a later issue): who is signed in, and
 // sign-out.
 import { useEffect, useState } from 'react';
-import { ApiError, getJson, type Info, postJson } from '../api.ts';
+import { ApiError, getJson, type Info, mfaGate, postJson } from '../api.ts';
 
 export function RackPage() {
   const [info, setInfo] = useState<Info | null>(null);
@@ -9,7 +9,11 @@ export function RackPage() {
 
   useEffect(() => {
     getJson<Info>('/api/v1/info')
-      .then(setInfo)
+      .then((i) => {
+        const gate = mfaGate(i, window.location.pathname);
+        if (gate) window.location.assign(gate);
+        else setInfo(i);
+      })
       .catch((e: unknown) => {
         if (e instanceof ApiError && (e.status === 401 || e.status === 403)) {
           window.location.assign(
