@@ -17,7 +17,20 @@ describe('API token permissions (access-control.md §7)', () => {
     expect(
       requestedPermissions({ permissions: ['convox:app:list', 'convox:app:list'], role: 'admin' }),
     ).toEqual(['convox:app:list']);
-    expect(requestedPermissions({ role: 'viewer' })).toEqual([...ROLES.viewer.permissions]);
+    // A template keeps what a token may hold: from the auth scope only auth:profile:read.
+    const viewer = requestedPermissions({ role: 'viewer' });
+    expect(viewer).toEqual(
+      ROLES.viewer.permissions.filter((p) => !p.startsWith('auth:') || p === 'auth:profile:read'),
+    );
+    expect(requestedPermissions({ role: 'admin' })).toEqual([
+      'convox:*:*',
+      'gateway:*:*',
+      'auth:profile:read',
+    ]);
+    for (const role of ['viewer', 'ops', 'deployer', 'cicd', 'admin'])
+      expect(validateTokenPermissions(requestedPermissions({ role }))).toHaveLength(
+        requestedPermissions({ role }).length,
+      );
     expect(requestedPermissions({})).toEqual([...ROLES.cicd.permissions]);
     expect(() => requestedPermissions({ role: 'root' })).toThrow(
       expect.objectContaining({ code: 'invalid_role' }),

@@ -32,9 +32,23 @@ export function requestedPermissions(input: {
         `Unknown role template "${input.role}"; use ${TEMPLATE_ROLES.join(', ')}.`,
       );
     }
-    return [...ROLES[input.role].permissions];
+    return templatePermissions(input.role);
   }
   return [...ROLES.cicd.permissions];
+}
+
+const TOKEN_AUTH = 'auth:profile:read';
+/** Tokens take from the auth scope only `auth:profile:read`. */
+const grantableToTokens = (p: string): boolean => !p.startsWith('auth:') || p === TOKEN_AUTH;
+
+/**
+ * A role as a token template: its permissions without the self-service `auth:*` entries a token
+ * cannot hold, keeping `auth:profile:read` when the role has it (admin: its wildcard).
+ */
+export function templatePermissions(role: RoleName): string[] {
+  const all = ROLES[role].permissions;
+  const kept = all.filter(grantableToTokens);
+  return grants(all, TOKEN_AUTH) && !kept.includes(TOKEN_AUTH) ? [...kept, TOKEN_AUTH] : kept;
 }
 
 export function validateTokenPermissions(list: readonly string[]): PermissionPattern[] {
@@ -46,9 +60,7 @@ export function validateTokenPermissions(list: readonly string[]): PermissionPat
       `A token may hold at most ${MAX_TOKEN_PERMISSIONS} permissions.`,
     );
   }
-  const invalid = list.filter(
-    (p) => !isValidPattern(p) || (p.startsWith('auth:') && p !== 'auth:profile:read'),
-  );
+  const invalid = list.filter((p) => !isValidPattern(p) || !grantableToTokens(p));
   if (invalid.length > 0) {
     throw new BadRequestError(
       'invalid_permission',

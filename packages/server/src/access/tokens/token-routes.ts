@@ -12,6 +12,7 @@ import {
   updateToken,
   visibleToken,
 } from './token-admin.js';
+import { templatePermissions } from './token-permissions.js';
 import type { ApiTokenRecord } from './token-store.js';
 
 const TokenView = Type.Object({
@@ -74,7 +75,7 @@ function permissionsDocument(request: FastifyRequest) {
       name: r.name,
       label: r.label,
       description: r.description,
-      permissions: [...r.permissions],
+      permissions: templatePermissions(r.name),
     })),
     grantable: ALL_PERMISSIONS.filter(
       (p) =>
