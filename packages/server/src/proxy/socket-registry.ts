@@ -14,6 +14,8 @@ export type TerminateReason =
   | 'user_suspended'
   | 'user_deleted'
   | 'role_changed'
+  /** A user-level notice (lock, suspension, deletion, role or e-mail change, MFA reset). */
+  | 'user_changed'
   | 'email_changed'
   | 'mfa_reset';
 
@@ -44,7 +46,7 @@ export interface SocketRegistryDeps {
 const DEFAULT_REASON: Record<RevocationNotice['kind'], TerminateReason> = {
   session: 'session_revoked',
   token: 'token_revoked',
-  user: 'user_locked',
+  user: 'user_changed',
 };
 
 export function parseRevocationNotice(payload: string): RevocationNotice | null {

@@ -29,6 +29,7 @@ const TERMINATE_TEXT: Record<TerminateReason, string> = {
   user_suspended: 'user suspended',
   user_deleted: 'user deleted',
   role_changed: 'roles changed',
+  user_changed: "the user's access changed",
   email_changed: 'e-mail changed',
   mfa_reset: 'MFA reset',
 };
