@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium } from './support/browser.ts';
 import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
+import { fillApprovalCode } from './support/mfa-browser.ts';
 import { freePort } from './support/ports.ts';
 import {
   completeCliLogin,
@@ -88,6 +89,7 @@ describe.skipIf(executable === null)('demo users sign in through the mock IdP in
     await page.waitForURL(/\/app\/cli\/login\?state=/);
     await expect(page.getByTestId('confirmation-code').textContent()).resolves.toBe(expectedCode);
     await expect(page.getByText('e2e-box').isVisible()).resolves.toBe(true);
+    await fillApprovalCode(page, 'ops@example.com'); // enrolled when ops signed in above
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.waitForURL(`${base}/app/cli/success`);
     const done = await completeCliLogin(base, login);

@@ -1,7 +1,9 @@
 // The browser half of a `rack-gateway login --no-browser` in end-to-end tests: an HTTP client with
 // a cookie jar that opens the printed URL, picks the account on the mock IdP's sign-in page, comes
 // back to the gateway with a web session and presses "Approve" (the approval page's API call, with
-// the CSRF token from /info).
+// the CSRF token from /info). Demo mode requires MFA: a user who must enrol enrols TOTP over the
+// API first, and the approval carries a fresh code (MFA level always).
+import { enrolOverApi, freshTotp, secretOf } from './mfa.ts';
 
 interface Page {
   readonly status: number;
@@ -92,10 +94,18 @@ export class CliBrowser {
     if (picked.location) await this.follow(picked.location, gateway);
     const state = new URL(authUrl).searchParams.get('state') ?? '';
     const info = await this.request(`${gateway}/api/v1/info`);
-    const csrf = (JSON.parse(info.body) as { csrf_token?: string }).csrf_token ?? '';
+    const me = JSON.parse(info.body) as {
+      csrf_token?: string;
+      user?: { mfa_state?: string; mfa_enrolled?: boolean };
+    };
+    let csrf = me.csrf_token ?? '';
+    const enrol = me.user?.mfa_state === 'enrolment_required';
+    if (enrol) csrf = await enrolOverApi((u, i) => this.request(u, i), gateway, email, csrf);
+    const mfa: Record<string, string> =
+      enrol || me.user?.mfa_enrolled ? { 'x-mfa-totp': await freshTotp(secretOf(email)) } : {};
     const approved = await this.request(`${gateway}/api/v1/auth/cli/approve`, {
       json: { state },
-      headers: { 'x-csrf-token': csrf, origin: gateway },
+      headers: { 'x-csrf-token': csrf, origin: gateway, ...mfa },
     });
     if (approved.status !== 200) throw new Error(`approve: ${approved.status} ${approved.body}`);
   }

@@ -1,7 +1,9 @@
 // Sign-in helpers for browser suites against a demo-mode gateway: a person's path through the
-// login page and the mock IdP's account picker, and a CLI session approved in the browser.
+// login page and the mock IdP's account picker (then MFA enrolment or the login challenge, as
+// demo mode requires MFA), and a CLI session approved in the browser with a fresh code.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
+import { completeMfaInPage, fillApprovalCode } from './mfa-browser.ts';
 
 /** From /app/login, clicks "Sign in", picks `email` on the mock IdP and waits for `landing`. */
 export async function signInInBrowser(
@@ -15,6 +17,7 @@ export async function signInInBrowser(
   await page
     .getByRole('button', { name: new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })
     .click();
+  await completeMfaInPage(page, email);
   await page.waitForURL(landing);
 }
 
@@ -83,7 +86,9 @@ export async function cliTokenViaBrowser(
   await page
     .getByRole('button', { name: new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })
     .click();
+  await completeMfaInPage(page, email);
   await page.waitForURL(/\/app\/cli\/login\?state=/);
+  await fillApprovalCode(page, email);
   await page.getByRole('button', { name: 'Approve' }).click();
   await page.waitForURL(`${gatewayUrl}/app/cli/success`);
   const done = await completeCliLogin(gatewayUrl, login);
