@@ -7,7 +7,12 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, startIdentityHarness } from '../support/identity-harness.js';
+import {
+  freePort,
+  type IdentityHarness,
+  startIdentityHarness,
+} from '../support/identity-harness.js';
+import { signInCli } from '../support/sign-in.js';
 import { basic, RACK_PASSWORD } from './proxy-harness.js';
 
 const SIZE = 200 * 1024 * 1024;
