@@ -6,7 +6,7 @@ import { request } from 'node:http';
 import { Readable } from 'node:stream';
 import { EXIT_MARKER, RackClient } from '@rack-gateway/convox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tgz } from './archive.js';
+import { tgz } from '../../../convox/test/support/archive.js';
 import { basic, openSocket, type ProxyHarness, startProxyHarness, TOTP } from './proxy-harness.js';
 
 const MANIFEST = 'services:\n  web:\n    build: .\n    port: 3000\n';
