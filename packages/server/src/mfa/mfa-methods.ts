@@ -13,7 +13,6 @@ import type {
 import { safeEqual, sha256Hex } from '../identity/secrets.js';
 import { stampVerification } from '../identity/sessions/session-verification.js';
 import { findUserById } from '../identity/users/user-store.js';
-import { recordAttempt } from './attempts.js';
 import type { MfaDeps } from './mfa-deps.js';
 import {
   type DeviceRevocation,
@@ -22,7 +21,7 @@ import {
   type TrustedDeviceRecord,
   touchDevice,
 } from './trusted-devices.js';
-import { verifyCode } from './verification.js';
+import { refuseWebauthn, verifyCode } from './verification.js';
 
 export async function confirmedTypes(deps: MfaDeps, userId: number): Promise<MfaMethodType[]> {
   const rows = await deps.db.query<{ type: string }>(
@@ -39,21 +38,10 @@ async function verifyInline(
   inline: InlineMfa,
   ctx: AttemptContext,
 ): Promise<InlineVerification> {
-  if (inline.kind === 'webauthn') {
-    // No WebAuthn assertion or hand-off proof is ever issued by this gateway yet: the value
-    // cannot be valid. It still counts as a failed attempt.
-    await recordAttempt(deps.db, {
-      userId,
-      methodType: 'webauthn',
-      outcome: 'failed',
-      reason: 'challenge_expired',
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-      now: deps.clock.now(),
-    });
-    return { ok: false, reason: 'challenge_expired' };
-  }
-  const result = await verifyCode(deps, userId, inline.value, ctx);
+  const result =
+    inline.kind === 'webauthn'
+      ? await refuseWebauthn(deps, userId, ctx)
+      : await verifyCode(deps, userId, inline.value, ctx);
   if (!result.ok) return { ok: false, reason: result.reason, ...retryAfter(result) };
   if (sessionId !== null) await stampVerification(deps.db, sessionId, result.at, false);
   return { ok: true, method: result.methodType, verifiedAt: result.at };

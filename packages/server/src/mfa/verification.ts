@@ -17,7 +17,12 @@ import { looksLikeBackupCode, normaliseBackupCode } from './mfa-crypto.js';
 import type { MfaDeps } from './mfa-deps.js';
 import { looksLikeTotp, matchingStep } from './totp.js';
 
-export type CodeFailure = 'invalid_code' | 'replay' | 'rate_limited' | 'account_locked';
+export type CodeFailure =
+  | 'invalid_code'
+  | 'replay'
+  | 'challenge_expired'
+  | 'rate_limited'
+  | 'account_locked';
 
 export type CodeResult =
   | {
@@ -146,4 +151,36 @@ export async function verifyCode(
   if (await lockAfterFailures(deps, userId, ctx.audit))
     return { ok: false, reason: 'account_locked' };
   return { ok: false, reason: checked.reason };
+}
+
+/**
+ * An `X-MFA-WebAuthn` / `.webauthn.` value: this gateway issues no WebAuthn challenge or hand-off
+ * proof yet, so none can be valid. It is still a failed attempt like any other.
+ */
+export async function refuseWebauthn(
+  deps: MfaDeps,
+  userId: number,
+  ctx: VerifyOptions,
+): Promise<CodeResult> {
+  const now = deps.clock.now();
+  await recordAttempt(deps.db, {
+    userId,
+    methodType: 'webauthn',
+    outcome: 'failed',
+    reason: 'challenge_expired',
+    ip: ctx.ip,
+    userAgent: ctx.userAgent,
+    now,
+  });
+  await auditVerify(
+    deps,
+    ctx,
+    { status: 'failed', resource: 'webauthn', type: 'webauthn' },
+    {
+      reason: 'challenge_expired',
+    },
+  );
+  if (await lockAfterFailures(deps, userId, ctx.audit))
+    return { ok: false, reason: 'account_locked' };
+  return { ok: false, reason: 'challenge_expired' };
 }
