@@ -9,7 +9,7 @@ import type { Database } from '../db/database.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logging/logger.js';
 import { createAppEnvPolicy } from '../settings/app-env-policy.js';
-import type { SettingsStore } from '../settings/settings-store.js';
+import { readSettings, type SettingsStore } from '../settings/settings-store.js';
 import type { ProxyContext } from './proxy-context.js';
 import { registerRackProxy } from './proxy-plugin.js';
 import { createRackDispatcher, rackTlsFromConfig } from './rack-dispatcher.js';
@@ -38,7 +38,7 @@ export async function setupRackProxy(
   const sockets = createSocketRegistry({
     db: deps.db,
     logger: deps.logger,
-    revalidate: createSocketRevalidation(deps.db, deps.clock),
+    revalidate: createSocketRevalidation(deps.db, deps.clock, () => readSettings(deps.settings)),
   });
   const ctx: ProxyContext = {
     config,
