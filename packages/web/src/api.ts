@@ -107,3 +107,10 @@ export function safeRedirect(raw: string | null): string {
   const bad = /\/\/|\\|:\/\/|[\s\p{Cc}]/u;
   return bad.test(raw) || bad.test(decoded) ? '/app/rack' : raw;
 }
+
+/** Sign out (`POST /api/v1/auth/logout`), then the returned redirect. */
+export function signOut(): void {
+  postJson<{ redirect: string }>('/api/v1/auth/logout', {})
+    .then((r) => window.location.assign(r.redirect))
+    .catch(() => window.location.assign('/app/login'));
+}

@@ -2,7 +2,7 @@
 // an authenticator or backup code, optionally "trust this device", then on to the sanitised
 // `redirect`. Passing it rotates the session (the gateway sets the new cookie).
 import { type FormEvent, useEffect, useState } from 'react';
-import { codeError, getJson, type Info, postJson, safeRedirect } from '../api.ts';
+import { codeError, getJson, type Info, postJson, safeRedirect, signOut } from '../api.ts';
 import { CodeField } from '../components/CodeField.tsx';
 
 interface Status {
@@ -42,12 +42,6 @@ export function MfaChallengePage() {
         setCode('');
         setError(codeError(e));
       });
-  };
-
-  const signOut = () => {
-    postJson<{ redirect: string }>('/api/v1/auth/logout', {})
-      .then((r) => window.location.assign(r.redirect))
-      .catch(() => window.location.assign('/app/login'));
   };
 
   return (

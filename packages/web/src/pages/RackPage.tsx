@@ -1,7 +1,7 @@
 // Placeholder landing page after sign-in (the full UI is a later issue): who is signed in, and
 // sign-out.
 import { useEffect, useState } from 'react';
-import { ApiError, getJson, type Info, mfaGate, postJson } from '../api.ts';
+import { ApiError, getJson, type Info, mfaGate, signOut } from '../api.ts';
 
 export function RackPage() {
   const [info, setInfo] = useState<Info | null>(null);
@@ -24,12 +24,6 @@ export function RackPage() {
         setError(e instanceof Error ? e.message : 'Cannot load your account.');
       });
   }, []);
-
-  const signOut = () => {
-    postJson<{ redirect: string }>('/api/v1/auth/logout', {})
-      .then((r) => window.location.assign(r.redirect))
-      .catch(() => window.location.assign('/app/login'));
-  };
 
   return (
     <main className="card">
