@@ -155,6 +155,22 @@ describe('web-safe Convox API', () => {
     ).rejects.toMatchObject({ status: 400 });
   });
 
+  it('streams a build log to the browser until the build log ends', async () => {
+    const session = await p.web('viewer');
+    const url = `${p.h.url.replace('http', 'ws')}/api/v1/convox/apps/storefront/builds/BSTOREFAAAA/logs`;
+    const opened = await openSocket(url, {
+      cookie: `rgw_session=${session.token}`,
+      origin: p.h.url,
+    });
+    await opened.closed;
+    expect(Buffer.concat(opened.frames).toString()).toContain('Parsing manifest: convox.yml');
+    const seen = p.rack.requests
+      .list()
+      .filter((r) => r.method === 'SOCKET')
+      .at(-1);
+    expect(seen?.path).toBe('/apps/storefront/builds/BSTOREFAAAA/logs');
+  });
+
   it('GET /rack masks secret-looking parameters', async () => {
     const direct = new RackClient({
       url: `${p.rack.url.replace('//', `//convox:${RACK_PASSWORD}@`)}`,
