@@ -2,7 +2,7 @@
 // the overview page, with the gateway's name for the rack and every secret-looking parameter value
 // masked (section 11 rules on parameter names).
 import type { FastifyRequest } from 'fastify';
-import { ENV_MASK, isSecretKey } from '../proxy/env-rules.js';
+import { ENV_MASK, isSecretParameter } from '../proxy/env-rules.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import { rackJson } from '../proxy/rack-calls.js';
 
@@ -10,18 +10,17 @@ type System = Record<string, unknown> & { parameters?: Record<string, unknown> }
 
 export function maskParameters(
   parameters: Record<string, unknown>,
-  secretNames: ReadonlySet<string>,
+  secretNames: readonly string[],
 ): Record<string, unknown> {
-  const policy = { secretNames, protectedNames: new Set<string>() };
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(parameters))
-    out[name] = isSecretKey(name, policy) ? ENV_MASK : value;
+    out[name] = isSecretParameter(name, secretNames) ? ENV_MASK : value;
   return out;
 }
 
 export async function rackInfo(ctx: ProxyContext, request: FastifyRequest) {
   const system = await rackJson<System>(ctx, request, 'GET', '/system');
-  const secretNames = new Set(ctx.config.rack.secretEnvVars);
+  const secretNames = ctx.config.rack.secretEnvVars;
   return {
     alias: ctx.config.rack.alias,
     display_name: ctx.config.rack.displayName,

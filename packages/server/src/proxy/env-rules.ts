@@ -21,6 +21,11 @@ export function isSecretKey(key: string, policy: EnvPolicy): boolean {
   return /SECRET|TOKEN|PASSWORD|CREDENTIAL/.test(k) || k.endsWith('_KEY') || k.endsWith('_KEY_ID');
 }
 
+/** A rack parameter whose value is treated as secret (the same name rules as env keys). */
+export function isSecretParameter(name: string, secretNames: readonly string[]): boolean {
+  return isSecretKey(name, { secretNames: new Set(secretNames), protectedNames: new Set() });
+}
+
 export function isProtectedKey(key: string, policy: EnvPolicy): boolean {
   return policy.protectedNames.has(key.toUpperCase());
 }

@@ -16,6 +16,7 @@ import { envChangeEvents, proxyEvent } from './proxy-audit.js';
 import type { ProxyContext } from './proxy-context.js';
 import { latestRelease, upstreamIdentity } from './rack-calls.js';
 import type { RackTarget } from './rack-target.js';
+import { prepareRackUpdate } from './rack-update.js';
 import { byteLimit, FORM_LIMIT_BYTES, readBounded, tooLarge } from './read-body.js';
 import { applyReleaseEnv, checkBuildForm, checkHeaders, parseForm } from './request-policy.js';
 import { rewriteBuildJson, rewriteReleaseJson } from './response-rewrite.js';
@@ -23,11 +24,14 @@ import { rewriteBuildJson, rewriteReleaseJson } from './response-rewrite.js';
 const RELEASE_ROWS = new Set([25, 26, 27]);
 const BUILD_ROWS = new Set([18, 19, 20, 22]);
 const UPLOAD_ROWS = new Set([20, 29]);
+const RACK_UPDATE_ROW = 33;
 
 interface Prepared {
   readonly body: Readable | Buffer | null;
   readonly length: number | null;
   readonly changes: readonly EnvChange[];
+  /** Extra audit details (the parameter diff of `PUT /system`). */
+  readonly details?: Record<string, unknown>;
 }
 
 function principalOf(request: FastifyRequest) {
@@ -85,6 +89,11 @@ async function prepareBody(
     return { body: null, length: null, changes: [] };
   if (row === 19 || row === 26) return prepareForm(ctx, request, target, raw);
   if (UPLOAD_ROWS.has(row)) return prepareUpload(ctx, request, raw);
+  if (row === RACK_UPDATE_ROW) {
+    const update = await prepareRackUpdate(ctx, request, raw);
+    const details = { changes: update.changes };
+    return { body: update.body, length: update.body.length, changes: [], details };
+  }
   return { body: raw, length: null, changes: [] };
 }
 
@@ -170,7 +179,11 @@ export async function proxyHttp(
     body: prepared.body,
   });
   const out = await responseBody(ctx, request, target, res);
-  const event = proxyEvent(request, target, { httpStatus: res.status, learnedId: out.learnedId });
+  const event = proxyEvent(request, target, {
+    httpStatus: res.status,
+    learnedId: out.learnedId,
+    ...(prepared.details ? { extra: prepared.details } : {}),
+  });
   if (match.route.mutation) {
     const app = match.params.app ?? '';
     const envEvents =

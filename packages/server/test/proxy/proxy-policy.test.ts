@@ -148,6 +148,30 @@ describe('rack proxy policy', () => {
     await p.h.app.settings.set('allow_destructive_actions', false, null);
   });
 
+  it('records the parameter diff of a rack update, with secret-looking values redacted', async () => {
+    const admin = basic(`${await p.cliToken('admin')}.totp.${TOTP}`);
+    p.h.audit.clear();
+    const parameters = encodeGoForm({
+      DbPassword: 'hunter2',
+      node_type: 't3.xlarge',
+      private: 'true',
+    });
+    const res = await proxied('/system?', admin, {
+      method: 'PUT',
+      headers: FORM,
+      body: encodeGoForm({ parameters }),
+    });
+    expect(res.status).toBe(200);
+    expect(p.rack.requests.list().at(-1)?.form?.parameters).toEqual([parameters]);
+    const [event] = p.h.audit.of('rack.update');
+    expect(event).toMatchObject({ status: 'success', durable: true });
+    expect(event?.details?.changes).toEqual({
+      DbPassword: { old: null, new: '[REDACTED]' },
+      node_type: { old: 't3.large', new: 't3.xlarge' },
+    });
+    expect(JSON.stringify(p.h.audit.events)).not.toContain('hunter2');
+  });
+
   it('refuses proxied mutations while the audit store is down (nothing reaches the rack); reads go on', async () => {
     const auth = basic(`${await p.cliToken('deployer')}.totp.${TOTP}`);
     const before = p.rack.requests.list().length;
