@@ -2,91 +2,19 @@
 // everyone (the production default), plus the helpers MFA tests share: sign in through the IdP,
 // call the API as that browser (CSRF + Origin), enrol TOTP with a code computed from the secret
 // the gateway returned, and compute codes at the gateway's (test) clock.
-import { type MockIdp, startMockIdp } from '@rack-gateway/mock-idp';
-import type { FastifyInstance } from 'fastify';
 import { Secret, TOTP } from 'otpauth';
-import { buildApp } from '../../src/app.js';
-import type { Config } from '../../src/config/types.js';
-import { createSettingsStore } from '../../src/settings/settings-store.js';
-import { CLIENT_ID, CLIENT_SECRET, freePort, seedDemoUsers } from '../support/identity-harness.js';
-import { RecordingAudit } from '../support/recording-audit.js';
+import { type IdentityHarness, startIdentityHarness } from '../support/identity-harness.js';
 import { signInWeb } from '../support/sign-in.js';
-import { emptyWebDist } from '../support/test-app.js';
 import { type BrowserResponse, TestBrowser } from '../support/test-browser.js';
-import { TestClock } from '../support/test-clock.js';
-import { testConfig } from '../support/test-config.js';
-import { createTestDb, silentLogger, type TestDatabase } from '../support/test-db.js';
 
-export interface MfaHarness {
-  readonly app: FastifyInstance;
-  readonly url: string;
-  readonly idp: MockIdp;
-  readonly database: TestDatabase;
-  readonly config: Config;
-  readonly clock: TestClock;
-  readonly audit: RecordingAudit;
-  close(): Promise<void>;
-}
+export type MfaHarness = IdentityHarness;
 
-export async function startMfaHarness(
-  settingsEnv: Record<string, string> = {},
-): Promise<MfaHarness> {
-  const port = await freePort();
-  const url = `http://localhost:${port}`;
-  const idp = await startMockIdp({
-    port: 0,
-    clients: [
-      {
-        clientId: CLIENT_ID,
-        clientSecret: CLIENT_SECRET,
-        redirectUris: [`${url}/api/v1/auth/web/callback`, `${url}/api/v1/auth/cli/callback`],
-      },
-    ],
+/** The identity harness with the real MFA service and MFA required for everyone (the default). */
+export const startMfaHarness = (settingsEnv: Record<string, string> = {}): Promise<MfaHarness> =>
+  startIdentityHarness({
+    mfa: 'real',
+    settingsEnv: { RGW_SETTING_MFA_REQUIRE_ALL_USERS: 'true', ...settingsEnv },
   });
-  const config = testConfig({
-    PORT: String(port),
-    PUBLIC_URL: url,
-    OIDC_ISSUER: idp.issuer,
-    OIDC_CLIENT_ID: CLIENT_ID,
-    OIDC_CLIENT_SECRET: CLIENT_SECRET,
-    OIDC_ALLOWED_DOMAINS: 'example.com',
-    RATE_LIMIT_BURST: '10000',
-  });
-  const database = await createTestDb();
-  const clock = new TestClock();
-  const audit = new RecordingAudit();
-  await seedDemoUsers(config, database, clock, audit);
-  const settings = createSettingsStore({
-    db: database.db,
-    clock,
-    logger: silentLogger,
-    env: settingsEnv,
-  });
-  const app = await buildApp(config, {
-    db: database.db,
-    logger: silentLogger,
-    webDistDir: emptyWebDist(),
-    clock,
-    audit,
-    settings,
-  });
-  await app.listen({ port, host: 'localhost' });
-  audit.clear();
-  return {
-    app,
-    url,
-    idp,
-    database,
-    config,
-    clock,
-    audit,
-    async close() {
-      await app.close();
-      await idp.close();
-      await database.close();
-    },
-  };
-}
 
 /** The TOTP code of `secret` at `at` (+ `steps` × 30 s), as an authenticator app shows it. */
 export function totpCode(secret: string, at: Date, steps = 0): string {

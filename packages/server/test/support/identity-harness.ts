@@ -40,7 +40,8 @@ export interface HarnessOptions {
   readonly settingsEnv?: Record<string, string>;
   /** Seeded users (default: the four demo users). */
   readonly seed?: Partial<Config['seedUsers']>;
-  readonly mfa?: MfaMethods;
+  /** The MFA service: a FakeMfa (default), another stand-in, or `real` (src/mfa, test/mfa). */
+  readonly mfa?: MfaMethods | 'real';
 }
 
 export const DEMO_SEED: Config['seedUsers'] = {
@@ -121,7 +122,7 @@ export async function startIdentityHarness(options: HarnessOptions = {}): Promis
     clock,
     audit,
     settings,
-    identity: { mfa: options.mfa ?? mfa },
+    identity: options.mfa === 'real' ? {} : { mfa: options.mfa ?? mfa },
   });
   await app.listen({ port, host: 'localhost' });
   audit.clear();
