@@ -62,8 +62,18 @@ export function createPgListener(options: { url: string; logger: Logger }): PgLi
       set.add(handler);
       handlers.set(channel, set);
       if (first) {
-        const c = await ensure();
-        await c.query(`LISTEN ${quoteIdent(channel)}`);
+        // While the database is unreachable the subscription waits for the reconnect, which
+        // LISTENs on every channel; callers re-validate on their own schedule meanwhile.
+        try {
+          const c = await ensure();
+          await c.query(`LISTEN ${quoteIdent(channel)}`);
+        } catch (err) {
+          options.logger.warn(
+            { err: (err as Error).message, channel },
+            'LISTEN not possible yet; retrying',
+          );
+          scheduleReconnect();
+        }
       }
       return async () => {
         set.delete(handler);
