@@ -1,12 +1,15 @@
 // The gateway against a real PostgreSQL: concurrent start-up migrates once, and an outage is
 // survived without a restart.
-import { afterAll, describe, expect, it } from 'vitest';
+import { type MockIdp, startMockIdp } from '@rack-gateway/mock-idp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
 import { freePort, waitFor } from './support/ports.ts';
 import { createEmptyDatabase, dropDatabase, postgresUrl, withAdmin } from './support/postgres.ts';
 import { tcpProxy } from './support/tcp-proxy.ts';
 
 const baseUrl = postgresUrl();
+
+let idp: MockIdp;
 
 function devEnv(databaseUrl: string): Record<string, string> {
   return {
@@ -16,7 +19,7 @@ function devEnv(databaseUrl: string): Record<string, string> {
     DATABASE_URL: databaseUrl,
     APP_SECRET_KEY: 'e'.repeat(64),
     AUDIT_HMAC_SECRET: 'f'.repeat(64),
-    OIDC_ISSUER: 'http://localhost:3345',
+    OIDC_ISSUER: idp.issuer,
     OIDC_ALLOW_INSECURE_HTTP: 'true',
     OIDC_CLIENT_ID: 'e2e',
     OIDC_CLIENT_SECRET: 'e2e-secret',
@@ -27,8 +30,13 @@ function devEnv(databaseUrl: string): Record<string, string> {
 
 describe.skipIf(baseUrl === null)('PostgreSQL', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
+  beforeAll(async () => {
+    // The gateway discovers its identity provider at start-up; a real one must answer.
+    idp = await startMockIdp({ port: 0 });
+  });
   afterAll(async () => {
     for (const fn of cleanup.reverse()) await fn();
+    await idp?.close();
   });
 
   it('two servers started at once against an empty database both come up and migrate once', async () => {
