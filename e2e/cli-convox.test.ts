@@ -1,12 +1,14 @@
 // The rack-gateway CLI's convox commands against the real gateway in demo mode, through its rack
-// proxy and env API (cli.md §11 checks 5, 7, 8, 10): apps (--json equal to the rack's document),
-// reads, env masked, logs -f until Ctrl-C, a viewer's refused env set and exec. Demo mode requires
-// MFA: the login enrols TOTP and approves with a code (support/cli-browser.ts), so the session's
-// step-up window covers the first changes; the other change flows are covered against a fake
-// gateway in packages/cli/test.
-import { mkdtempSync } from 'node:fs';
+// proxy and env API (issue 7; cli.md §11 checks 3-5, 7, 8, 10): apps (--json equal to the rack's
+// document), reads, env masked, env set --promote, deploy of a directory with its streamed build
+// log, run and exec returning the remote exit code, logs -f until Ctrl-C, and one clear 403 line for
+// a viewer's env set / exec and for a deployer's secret change (convox:secret:set). Demo mode
+// requires MFA: the login enrols TOTP and approves with a fresh code (support/cli-browser.ts), so the
+// session's step-up window covers the changes that follow.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RackClient } from '@rack-gateway/convox';
 import { type MockRack, startMockRack } from '@rack-gateway/mock-rack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliBrowser } from './support/cli-browser.ts';
@@ -52,6 +54,14 @@ afterAll(async () => {
   await rack?.close();
 });
 
+/** The release the mock rack runs now, asked directly (not through the gateway). */
+async function currentRelease(): Promise<string> {
+  const url = new URL(rack.url);
+  url.username = 'convox';
+  url.password = rack.password;
+  return (await new RackClient({ url }).getApp('storefront')).release;
+}
+
 describe('convox commands through the gateway (demo mode)', () => {
   it('apps prints a table; --json equals the rack document relayed by the proxy', async () => {
     const res = await runCli(['apps'], deployer);
@@ -96,6 +106,48 @@ describe('convox commands through the gateway (demo mode)', () => {
   it("a deployer's run passes step-up on the login's own verification (exit code of the command)", async () => {
     const res = await runCli(['run', 'web', 'exit 3'], deployer);
     expect(res.code).toBe(3);
+  });
+
+  it("a deployer's exec of a command that exits 3 returns 3", async () => {
+    const ps = await runCli(['ps', '--json'], deployer);
+    const [proc] = JSON.parse(ps.stdout) as { id: string; name: string }[];
+    const res = await runCli(['exec', proc?.id ?? '', 'exit 3'], deployer);
+    expect(res.code).toBe(3);
+  });
+
+  it('env set --promote as deployer creates and promotes a release', async () => {
+    const res = await runCli(['env', 'set', 'FOO=bar', '--promote'], deployer);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toMatch(/^Release: R[A-Z]{10}$/m);
+    const release = /Release: (R[A-Z]{10})/.exec(res.stdout)?.[1];
+    await waitFor(async () => (await currentRelease()) === release, 15_000, 'the promoted release');
+    const env = await runCli(['env'], deployer);
+    expect(env.stdout).toContain('FOO=bar\n');
+  });
+
+  it('changing a secret needs convox:secret:set: refused for a deployer with one clear line', async () => {
+    const res = await runCli(['env', 'set', 'SECRET_KEY=x', '--promote'], deployer);
+    expect(res.code).toBe(4);
+    expect(res.stderr).toMatch(/convox:secret:set/);
+    expect(res.stderr).not.toContain('SECRET_KEY=x');
+  });
+
+  it('deploy packages a directory, streams the build log, promotes and waits', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rgw-deploy-'));
+    writeFileSync(join(dir, 'convox.yml'), 'services:\n  web:\n    port: 3000\n');
+    writeFileSync(join(dir, 'server.js'), 'console.log("hello")\n');
+    const res = await runCli(['deploy', dir], deployer);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(/Uploading source/);
+    const output = `${res.stdout}${res.stderr}`;
+    expect(output).toMatch(/Build: B[A-Z]{10}/);
+    // The rack's build log, streamed while building: it read our manifest and files.
+    expect(output).toMatch(/Preparing source \(2 files, \d+ bytes\)/);
+    expect(output).toContain('Building: web');
+    expect(output).toMatch(/Build complete: B[A-Z]{10}/);
+    const release = /Release: (R[A-Z]{10})/.exec(output)?.[1];
+    expect(release).toBeDefined();
+    expect(await currentRelease()).toBe(release);
   });
 
   it('logs -f streams until Ctrl-C and exits 0', async () => {
