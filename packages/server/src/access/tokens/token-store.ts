@@ -1,7 +1,9 @@
 // Storage of API tokens. Secrets are never stored or returned after creation; updates and deletions
 // notify every replica (rgw_revocation) in the same transaction so open sockets close.
 import { randomUUID } from 'node:crypto';
+import { desc, eq, type SQL } from 'drizzle-orm';
 import type { Database, SqlRunner } from '../../db/database.js';
+import { apiTokens, users } from '../../db/schema.js';
 import { ConflictError, NotFoundError } from '../../http/errors.js';
 import type { PermissionPattern } from '../permissions.js';
 import { isUserRole, type UserRole } from '../roles.js';
@@ -50,9 +52,6 @@ interface Row extends Record<string, unknown> {
   last_used_at: Date | null;
   last_used_ip: string | null;
 }
-
-const SELECT = `SELECT t.id, t.uid, t.name, t.owner_user_id, u.email AS owner_email, t.permissions, t.created_at,
-  t.expires_at, t.last_used_at, t.last_used_ip FROM api_tokens t JOIN users u ON u.id = t.owner_user_id`;
 
 const toRecord = (r: Row): ApiTokenRecord => ({
   id: Number(r.id),
@@ -137,14 +136,33 @@ export async function resolveApiToken(
   return { ok: true, token: toRecord(row), owner };
 }
 
+/** Tokens with their owner's e-mail, newest first (typed query over db/schema.ts). */
+function selectTokens(db: Database, where: SQL | undefined) {
+  return db.orm
+    .select({
+      id: apiTokens.id,
+      uid: apiTokens.uid,
+      name: apiTokens.name,
+      ownerUserId: apiTokens.ownerUserId,
+      ownerEmail: users.email,
+      permissions: apiTokens.permissions,
+      createdAt: apiTokens.createdAt,
+      expiresAt: apiTokens.expiresAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      lastUsedIp: apiTokens.lastUsedIp,
+    })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.ownerUserId))
+    .where(where)
+    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id));
+}
+
 export function createTokenStore(db: Database) {
   async function get(uid: string): Promise<ApiTokenRecord> {
-    const rows = /^[0-9a-f-]{36}$/i.test(uid)
-      ? await db.query<Row>(`${SELECT} WHERE t.uid = $1`, [uid])
-      : [];
+    const rows = /^[0-9a-f-]{36}$/i.test(uid) ? await selectTokens(db, eq(apiTokens.uid, uid)) : [];
     const row = rows[0];
     if (row === undefined) throw new NotFoundError('token_not_found', 'No API token with that id.');
-    return toRecord(row);
+    return row;
   }
 
   return {
@@ -174,15 +192,11 @@ export function createTokenStore(db: Database) {
       return { token: await get(uid), secret };
     },
 
-    async list(ownerUserId: number | null): Promise<ApiTokenRecord[]> {
-      const rows =
-        ownerUserId === null
-          ? await db.query<Row>(`${SELECT} ORDER BY t.created_at DESC, t.id DESC`)
-          : await db.query<Row>(
-              `${SELECT} WHERE t.owner_user_id = $1 ORDER BY t.created_at DESC, t.id DESC`,
-              [ownerUserId],
-            );
-      return rows.map(toRecord);
+    list(ownerUserId: number | null): Promise<ApiTokenRecord[]> {
+      return selectTokens(
+        db,
+        ownerUserId === null ? undefined : eq(apiTokens.ownerUserId, ownerUserId),
+      );
     },
 
     async update(uid: string, changes: TokenChanges): Promise<ApiTokenRecord> {
