@@ -125,11 +125,17 @@ describe('convox commands through the gateway (demo mode)', () => {
     expect(env.stdout).toContain('FOO=bar\n');
   });
 
-  it('changing a secret needs convox:secret:set: refused for a deployer with one clear line', async () => {
+  it('changing a secret needs convox:secret:set: refused for a deployer, done for an admin', async () => {
     const res = await runCli(['env', 'set', 'SECRET_KEY=x', '--promote'], deployer);
     expect(res.code).toBe(4);
     expect(res.stderr).toMatch(/convox:secret:set/);
     expect(res.stderr).not.toContain('SECRET_KEY=x');
+    const admin = await login('admin@example.com');
+    const done = await runCli(['env', 'set', 'SECRET_KEY=x', '--promote'], admin);
+    expect(done.code).toBe(0);
+    expect(done.stdout).toMatch(/^Release: R[A-Z]{10}$/m);
+    const env = await runCli(['env'], admin);
+    expect(env.stdout).toContain(`SECRET_KEY=${'*'.repeat(20)}\n`);
   });
 
   it('deploy packages a directory, streams the build log, promotes and waits', async () => {
