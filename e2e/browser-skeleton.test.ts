@@ -3,8 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium } from './support/browser.ts';
-import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
-import { freePort } from './support/ports.ts';
+import { type GatewayProcess, startDemoGateway } from './support/gateway-process.ts';
 
 const executable = chromiumPath();
 
@@ -13,15 +12,7 @@ describe.skipIf(executable === null)('web client in Chromium', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    gateway = await startGateway({
-      args: ['serve', '--demo'],
-      env: {
-        MOCK_IDP_PORT: String(await freePort()),
-        MOCK_RACK_PORT: String(await freePort()),
-        LOG_FORMAT: 'json',
-      },
-    });
-    await gateway.waitHealthy(60_000);
+    gateway = await startDemoGateway();
     browser = await launchChromium(executable ?? '');
   });
   afterAll(async () => {

@@ -7,22 +7,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliBrowser } from './support/cli-browser.ts';
 import { runCli, startCli } from './support/cli-process.ts';
-import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
-import { freePort } from './support/ports.ts';
+import { type GatewayProcess, startDemoGateway } from './support/gateway-process.ts';
 
 let gateway: GatewayProcess;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  gateway = await startGateway({
-    args: ['serve', '--demo'],
-    env: {
-      MOCK_IDP_PORT: String(await freePort()),
-      MOCK_RACK_PORT: String(await freePort()),
-      LOG_FORMAT: 'json',
-    },
-  });
-  await gateway.waitHealthy(60_000);
+  gateway = await startDemoGateway();
   env = { RACK_GATEWAY_CONFIG_DIR: join(mkdtempSync(join(tmpdir(), 'rgw-cli-e2e-')), 'config') };
 });
 afterAll(async () => {

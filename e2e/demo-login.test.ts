@@ -4,9 +4,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium } from './support/browser.ts';
-import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
+import { type GatewayProcess, startDemoGateway } from './support/gateway-process.ts';
 import { fillApprovalCode } from './support/mfa-browser.ts';
-import { freePort } from './support/ports.ts';
 import {
   completeCliLogin,
   confirmationCode,
@@ -37,15 +36,7 @@ describe.skipIf(executable === null)('demo users sign in through the mock IdP in
   let browser: Browser;
 
   beforeAll(async () => {
-    gateway = await startGateway({
-      args: ['serve', '--demo'],
-      env: {
-        MOCK_IDP_PORT: String(await freePort()),
-        MOCK_RACK_PORT: String(await freePort()),
-        LOG_FORMAT: 'json',
-      },
-    });
-    await gateway.waitHealthy(60_000);
+    gateway = await startDemoGateway();
     browser = await launchChromium(executable ?? '');
   });
   afterAll(async () => {

@@ -8,9 +8,8 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium } from './support/browser.ts';
-import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
+import { type GatewayProcess, startDemoGateway } from './support/gateway-process.ts';
 import { enrolInPage, fillApprovalCode } from './support/mfa-browser.ts';
-import { freePort } from './support/ports.ts';
 import { completeCliLogin, startHeadlessCliLogin } from './support/sign-in.ts';
 
 const executable = chromiumPath();
@@ -40,15 +39,7 @@ describe.skipIf(executable === null)('MFA in Chromium (demo mode)', () => {
   let backupCodes: string[] = [];
 
   beforeAll(async () => {
-    gateway = await startGateway({
-      args: ['serve', '--demo'],
-      env: {
-        MOCK_IDP_PORT: String(await freePort()),
-        MOCK_RACK_PORT: String(await freePort()),
-        LOG_FORMAT: 'json',
-      },
-    });
-    await gateway.waitHealthy(60_000);
+    gateway = await startDemoGateway();
     base = `http://localhost:${gateway.port}`;
     browser = await launchChromium(executable ?? '');
     context = await browser.newContext();

@@ -75,3 +75,21 @@ export async function startGateway(options: StartOptions): Promise<GatewayProces
   };
   return gateway;
 }
+
+/**
+ * `serve --demo` on free ports (gateway, mock IdP and, unless `env` names a rack, mock rack),
+ * healthy before it returns.
+ */
+export async function startDemoGateway(env: Record<string, string> = {}): Promise<GatewayProcess> {
+  const gateway = await startGateway({
+    args: ['serve', '--demo'],
+    env: {
+      MOCK_IDP_PORT: String(await freePort()),
+      MOCK_RACK_PORT: String(await freePort()),
+      LOG_FORMAT: 'json',
+      ...env,
+    },
+  });
+  await gateway.waitHealthy(60_000);
+  return gateway;
+}

@@ -2,11 +2,13 @@
 // host/origin → route match → rate limit → authenticate → session-only → CSRF → MFA-state gate →
 // permission → MFA level → audit pre-check → handler. Every step returns a Decision; the first
 // denial is audited and answered through the one mapping in decision.ts. Handlers never re-check.
+
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { AuditAction } from '../audit/catalogue.js';
 import type { Config } from '../config/types.js';
 import { createHostCheck, createOriginCheck, hasSameOriginSource } from '../http/host-origin.js';
+import { IDENTITY_HEADERS } from '../http/identity-headers.js';
 import {
   type LimiterName,
   type RateLimitAuditThrottle,
@@ -71,15 +73,6 @@ export interface AccessState {
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
-/** Identity headers only the gateway may set; deleted on ingress (access-control.md §2). */
-const INBOUND_IDENTITY_HEADERS = [
-  'x-user-email',
-  'x-user-name',
-  'x-auth-source',
-  'x-api-token-id',
-  'x-api-token-name',
-  'x-audit-resource',
-] as const;
 
 export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void {
   app.decorateRequest('principal', null);
@@ -113,7 +106,7 @@ export function registerRouteGuard(app: FastifyInstance, deps: GuardDeps): void 
   /** host/origin → route match → rate limit → authenticate; null when nothing more applies. */
   const admit = async (request: FastifyRequest): Promise<GatewayRoute | null> => {
     request.startedAt = deps.clock.now();
-    for (const name of INBOUND_IDENTITY_HEADERS) delete request.headers[name];
+    for (const name of IDENTITY_HEADERS) delete request.headers[name];
     enforce(request, undefined, hostCheck(request));
     const declared = request.routeOptions.config?.policy;
     const proxiedSocket = declared?.rackProxy === true && isWebSocketUpgrade(request.headers);

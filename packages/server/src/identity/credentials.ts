@@ -2,6 +2,7 @@
 // `Authorization` header (Bearer or Basic; the Basic username is ignored) wins over the session
 // cookie; `rgw_…` is an API token, anything else a session token; an inline-MFA suffix
 // `<credential>.totp.<code>` / `.webauthn.<b64url>` is split off before lookup.
+import { looksLikeApiToken } from '../access/tokens/token-secret.js';
 import type { InlineMfa } from './mfa-hooks.js';
 
 export type CredentialSource = 'cookie' | 'bearer' | 'basic';
@@ -76,7 +77,7 @@ export function readCredential(
     return { kind: 'invalid' };
   if (split.inline !== null && headerInline !== null) return { kind: 'ambiguous_mfa' };
   return {
-    kind: split.token.startsWith('rgw_') ? 'api_token' : 'session',
+    kind: looksLikeApiToken(split.token) ? 'api_token' : 'session',
     token: split.token,
     source,
     inline: split.inline ?? headerInline,

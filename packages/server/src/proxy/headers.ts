@@ -1,8 +1,10 @@
 // Which headers cross the proxy in each direction (convox-rack-api.md §5.2, §5.4; access-control.md
 // §10.5). Client credentials, cookies, identity headers and env overrides never reach the rack; the
 // rack's Set-Cookie and hop-by-hop headers never reach the client.
+
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RackConnection } from '../config/types.js';
+import { IDENTITY_HEADERS } from '../http/identity-headers.js';
 
 const HOP_BY_HOP = new Set([
   'connection',
@@ -28,12 +30,7 @@ const NEVER_UPSTREAM = new Set([
   'release-env',
   'x-convox-actor',
   'convox-actor',
-  'x-user-email',
-  'x-user-name',
-  'x-auth-source',
-  'x-api-token-id',
-  'x-api-token-name',
-  'x-audit-resource',
+  ...IDENTITY_HEADERS,
   'x-request-id',
   'x-forwarded-for',
   'x-forwarded-proto',

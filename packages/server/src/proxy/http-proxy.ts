@@ -182,6 +182,7 @@ export async function proxyHttp(
   const event = proxyEvent(request, target, {
     httpStatus: res.status,
     learnedId: out.learnedId,
+    elapsedMs: reply.elapsedTime,
     ...(prepared.details ? { extra: prepared.details } : {}),
   });
   if (match.route.mutation) {

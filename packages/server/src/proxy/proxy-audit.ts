@@ -54,7 +54,13 @@ export function proxyDetails(target: RackTarget): Record<string, unknown> {
 export function proxyEvent(
   request: FastifyRequest,
   target: RackTarget,
-  outcome: { httpStatus: number; learnedId?: string | null; extra?: Record<string, unknown> },
+  outcome: {
+    httpStatus: number;
+    learnedId?: string | null;
+    extra?: Record<string, unknown>;
+    /** Time to the rack's answer (fastify's reply.elapsedTime); 0 for socket events. */
+    elapsedMs?: number;
+  },
 ): AuditEventInput {
   const match = target.match;
   if (match === null) throw new Error('proxyEvent needs a matched rack route');
@@ -66,7 +72,7 @@ export function proxyEvent(
     resourceType: action.split('.')[0] as ResourceType,
     rbacDecision: 'allow',
     httpStatus: outcome.httpStatus,
-    responseTimeMs: Math.max(0, Date.now() - (request.startedAt?.getTime() ?? Date.now())),
+    responseTimeMs: Math.max(0, Math.round(outcome.elapsedMs ?? 0)),
     details: {
       ...proxyDetails(target),
       method: target.socket ? 'SOCKET' : request.method,
