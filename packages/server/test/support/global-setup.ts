@@ -8,7 +8,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../src/db/migrate.js';
 import { wrapPglite } from '../../src/db/pglite.js';
-import { postgresTarget, TEMPLATE_DB } from './postgres-target.js';
+import { postgresTarget, templateDbName } from './postgres-target.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -30,16 +30,17 @@ async function preparePglite(): Promise<string> {
 }
 
 async function preparePostgres(adminUrl: string): Promise<string> {
+  const template = templateDbName(adminUrl);
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   try {
-    await admin.query(`DROP DATABASE IF EXISTS ${TEMPLATE_DB} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${TEMPLATE_DB}`);
+    await admin.query(`DROP DATABASE IF EXISTS ${template} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${template}`);
   } finally {
     await admin.end();
   }
   const templateUrl = new URL(adminUrl);
-  templateUrl.pathname = `/${TEMPLATE_DB}`;
+  templateUrl.pathname = `/${template}`;
   const client = new pg.Client({ connectionString: templateUrl.href });
   await client.connect();
   try {

@@ -1,6 +1,11 @@
 // Which PostgreSQL the suites run against: TEST_DATABASE_URL, or none (PGlite only). With
 // REQUIRE_POSTGRES=1 a missing TEST_DATABASE_URL is an error, not a silent skip.
-export const TEMPLATE_DB = 'rgw_test_template';
+// The template is named after the target database, so that runs against different databases of one
+// server (parallel developers, CI) never drop each other's template.
+export function templateDbName(targetUrl: string): string {
+  const name = new URL(targetUrl).pathname.replace(/^\//, '') || 'postgres';
+  return `${name.replace(/[^a-z0-9_]/gi, '_')}_template`.toLowerCase();
+}
 
 export function postgresTarget(): string | null {
   // The test runner sets RGW_TEST_DB to run the server suites once per engine.

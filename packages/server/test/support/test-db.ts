@@ -9,7 +9,6 @@ import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { wrapPglite } from '../../src/db/pglite.js';
 import { openPostgres } from '../../src/db/postgres.js';
-import { TEMPLATE_DB } from './postgres-target.js';
 
 export interface TestDatabase {
   readonly db: Database;
@@ -34,7 +33,7 @@ export async function createPostgresDb(templateUrl: string): Promise<TestDatabas
   adminUrl.pathname = '/postgres';
   const admin = new pg.Client({ connectionString: adminUrl.href });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${TEMPLATE_DB}`);
+  await admin.query(`CREATE DATABASE ${name} TEMPLATE ${new URL(templateUrl).pathname.slice(1)}`);
   await admin.end();
   const url = new URL(templateUrl);
   url.pathname = `/${name}`;
