@@ -1,21 +1,26 @@
-// One code, verified (identity.md §14.2-14.3, §14.11), as an ordered list of steps: classify the
-// value (TOTP code or backup code), refuse when the user made too many attempts of that type,
-// check it (TOTP against every confirmed TOTP method, current step ±1, replay-checked; backup
-// codes single use), record the attempt, append `mfa.verify`, and lock the user after the fifth
-// failure in five minutes. Codes and secrets never reach a log or an event.
+// One code, verified (identity.md §14.2-14.3, §14.11), as ONE serialised step per user: in a
+// single transaction that holds the user's row, refuse when the user is locked or made too many
+// attempts of that type, check the code (TOTP against every confirmed TOTP method, current step
+// ±1, replay-checked; backup codes single use), record the attempt, and lock the user at the fifth
+// failure in five minutes. Concurrent attempts of one user therefore queue, so a burst cannot be
+// evaluated past the limit. `mfa.verify` (and `mfa.lockout`) are appended after the commit.
+// A code the user already verified with (a stale `.totp.` suffix) is refused as `replay` without
+// counting as a failure: it is not a guess. Codes and secrets never reach a log or an event.
+import type { SqlRunner } from '../db/database.js';
 import type { AttemptContext } from '../identity/mfa-hooks.js';
 import {
   type AttemptMethodType,
   attemptBackoffSeconds,
   claimTimeStep,
   recordAttempt,
+  usedTimeSteps,
 } from './attempts.js';
-import { consumeBackupCode } from './backup-codes.js';
-import { lockAfterFailures } from './lockout.js';
+import { consumeBackupCode, isUsedBackupCode } from './backup-codes.js';
+import { type AutomaticLock, auditLockout, holdUser, lockAfterFailures } from './lockout.js';
 import { confirmedMethods, touchMethod } from './method-store.js';
-import { looksLikeBackupCode, normaliseBackupCode } from './mfa-crypto.js';
+import { looksLikeBackupCode, type MfaCrypto, normaliseBackupCode } from './mfa-crypto.js';
 import type { MfaDeps } from './mfa-deps.js';
-import { looksLikeTotp, matchingStep } from './totp.js';
+import { isCodeOfSteps, looksLikeTotp, matchingStep } from './totp.js';
 
 export type CodeFailure =
   | 'invalid_code'
@@ -40,35 +45,47 @@ export interface VerifyOptions extends AttemptContext {
 
 type Checked =
   | { ok: true; resource: string; remaining: number | null }
-  | { ok: false; reason: 'invalid_code' | 'replay'; resource: string };
+  | { ok: false; reason: 'invalid_code' | 'replay' | 'challenge_expired'; resource: string };
+
+type Evaluate = (tx: SqlRunner, now: Date) => Promise<Checked>;
 
 /** A TOTP code against every confirmed TOTP method; the matched time step is claimed once. */
-async function checkTotp(deps: MfaDeps, userId: number, code: string, now: Date): Promise<Checked> {
-  const methods = (await confirmedMethods(deps.db, userId)).filter((m) => m.type === 'totp');
-  for (const method of methods) {
-    if (method.secretEncrypted === null) continue;
-    const step = matchingStep(deps.crypto.decrypt(method.secretEncrypted), code, now);
+async function checkTotp(
+  tx: SqlRunner,
+  crypto: MfaCrypto,
+  userId: number,
+  code: string,
+  now: Date,
+): Promise<Checked> {
+  const secrets = (await confirmedMethods(tx, userId))
+    .filter((m) => m.type === 'totp' && m.secretEncrypted !== null)
+    .map((m) => ({ method: m, secret: crypto.decrypt(m.secretEncrypted ?? '') }));
+  for (const { method, secret } of secrets) {
+    const step = matchingStep(secret, code, now);
     if (step === null) continue;
-    if (!(await claimTimeStep(deps.db, userId, step, now)))
+    if (!(await claimTimeStep(tx, userId, step, now)))
       return { ok: false, reason: 'replay', resource: method.uid };
-    await touchMethod(deps.db, method.id, now);
+    await touchMethod(tx, method.id, now);
     return { ok: true, resource: method.uid, remaining: null };
   }
+  // Past its window: still recognisable as a code of a step this user already verified with.
+  const used = await usedTimeSteps(tx, userId, now);
+  const reused = secrets.find(({ secret }) => isCodeOfSteps(secret, code, used));
+  if (reused !== undefined) return { ok: false, reason: 'replay', resource: reused.method.uid };
   return { ok: false, reason: 'invalid_code', resource: 'totp' };
 }
 
-async function check(
-  deps: MfaDeps,
+async function checkBackupCode(
+  tx: SqlRunner,
+  crypto: MfaCrypto,
   userId: number,
-  type: AttemptMethodType,
-  value: string,
+  code: string,
   now: Date,
 ): Promise<Checked> {
-  if (type === 'totp') return checkTotp(deps, userId, value, now);
-  const remaining = await consumeBackupCode(deps.db, deps.crypto, userId, value, now);
-  return remaining === null
-    ? { ok: false, reason: 'invalid_code', resource: 'backup_code' }
-    : { ok: true, resource: 'backup_code', remaining };
+  const remaining = await consumeBackupCode(tx, crypto, userId, code, now);
+  if (remaining !== null) return { ok: true, resource: 'backup_code', remaining };
+  const reused = await isUsedBackupCode(tx, crypto, userId, code);
+  return { ok: false, reason: reused ? 'replay' : 'invalid_code', resource: 'backup_code' };
 }
 
 function classify(code: string): { type: 'totp' | 'backup_code'; value: string } {
@@ -79,108 +96,128 @@ function classify(code: string): { type: 'totp' | 'backup_code'; value: string }
   return { type: 'totp', value: trimmed };
 }
 
-function auditVerify(
-  deps: MfaDeps,
-  ctx: VerifyOptions,
-  outcome: { status: 'success' | 'failed' | 'denied'; resource: string; type: string },
-  extra: Record<string, unknown>,
-): Promise<void> {
-  return deps.audit.append(
+/** What the serialised step decided: the answer, and what to audit once it committed. */
+interface Decided {
+  readonly result: CodeResult;
+  readonly status: 'success' | 'failed' | 'denied';
+  readonly resource: string;
+  readonly extra: Record<string, unknown>;
+  readonly lock: AutomaticLock | null;
+}
+
+const refused = (
+  reason: 'account_locked' | 'rate_limited' | 'replay',
+  resource: string,
+  retryAfterSeconds?: number,
+): Decided => ({
+  result: { ok: false, reason, ...(retryAfterSeconds === undefined ? {} : { retryAfterSeconds }) },
+  status: 'denied',
+  resource,
+  extra: { reason },
+  lock: null,
+});
+
+interface Attempting {
+  readonly userId: number;
+  readonly type: AttemptMethodType;
+  readonly ctx: VerifyOptions;
+  readonly evaluate: Evaluate;
+}
+
+/** The step itself; runs inside one transaction, every query on `tx`. */
+async function decide(tx: SqlRunner, a: Attempting, now: Date): Promise<Decided> {
+  const { userId, type } = a;
+  const base = { userId, methodType: type, ip: a.ctx.ip, userAgent: a.ctx.userAgent, now };
+  const held = await holdUser(tx, userId);
+  if (held === null) return refused('account_locked', type);
+  if (held.locked) {
+    await recordAttempt(tx, { ...base, outcome: 'refused', reason: 'account_locked' });
+    return refused('account_locked', type);
+  }
+  const backoff = await attemptBackoffSeconds(tx, userId, type, now);
+  if (backoff > 0) {
+    await recordAttempt(tx, { ...base, outcome: 'refused', reason: 'rate_limited' });
+    return refused('rate_limited', type, backoff);
+  }
+  const checked = await a.evaluate(tx, now);
+  if (checked.ok) {
+    await recordAttempt(tx, { ...base, outcome: 'success', reason: null });
+    const codeType = type === 'backup_code' ? 'backup_code' : 'totp';
+    return {
+      result: { ok: true, methodType: codeType, remainingBackupCodes: checked.remaining, at: now },
+      status: 'success',
+      resource: checked.resource,
+      extra: checked.remaining === null ? {} : { remaining_backup_codes: checked.remaining },
+      lock: null,
+    };
+  }
+  if (checked.reason === 'replay') {
+    await recordAttempt(tx, { ...base, outcome: 'refused', reason: 'replay' });
+    return refused('replay', checked.resource);
+  }
+  await recordAttempt(tx, { ...base, outcome: 'failed', reason: checked.reason });
+  const lock = await lockAfterFailures(tx, userId, now);
+  return {
+    result: { ok: false, reason: lock === null ? checked.reason : 'account_locked' },
+    status: 'failed',
+    resource: checked.resource,
+    extra: { reason: checked.reason },
+    lock,
+  };
+}
+
+/** Runs the serialised step, then appends `mfa.verify` (and `mfa.lockout`) after the commit. */
+async function attempt(deps: MfaDeps, a: Attempting): Promise<CodeResult> {
+  const now = deps.clock.now();
+  const decided = await deps.db.transaction((tx) => decide(tx, a, now));
+  await deps.audit.append(
     {
-      ...ctx.audit,
+      ...a.ctx.audit,
       action: 'mfa.verify',
-      status: outcome.status,
-      resource: outcome.resource,
+      status: decided.status,
+      resource: decided.resource,
       resourceType: 'mfa_method',
       details: {
-        method_type: outcome.type,
-        purpose: ctx.purpose,
-        trusted_device_created: outcome.status === 'success' && ctx.trustedDeviceCreated === true,
-        ...extra,
+        method_type: a.type,
+        purpose: a.ctx.purpose,
+        trusted_device_created: decided.status === 'success' && a.ctx.trustedDeviceCreated === true,
+        ...decided.extra,
       },
     },
     { durable: true },
   );
+  if (decided.lock !== null) await auditLockout(deps, decided.lock, a.ctx.audit);
+  return decided.result;
 }
 
 /** Verifies `code` for `userId` (attempt limits, replay, lock); never throws for a bad code. */
-export async function verifyCode(
+export function verifyCode(
   deps: MfaDeps,
   userId: number,
   code: string,
   ctx: VerifyOptions,
 ): Promise<CodeResult> {
-  const now = deps.clock.now();
   const { type, value } = classify(code);
-  const attempt = { userId, methodType: type, ip: ctx.ip, userAgent: ctx.userAgent, now };
-  const backoff = await attemptBackoffSeconds(deps.db, userId, type, now);
-  if (backoff > 0) {
-    await recordAttempt(deps.db, { ...attempt, outcome: 'refused', reason: 'rate_limited' });
-    await auditVerify(
-      deps,
-      ctx,
-      { status: 'denied', resource: type, type },
-      {
-        reason: 'rate_limited',
-      },
-    );
-    return { ok: false, reason: 'rate_limited', retryAfterSeconds: backoff };
-  }
-  const checked = await check(deps, userId, type, value, now);
-  if (checked.ok) {
-    await recordAttempt(deps.db, { ...attempt, outcome: 'success', reason: null });
-    const remaining =
-      checked.remaining === null ? {} : { remaining_backup_codes: checked.remaining };
-    await auditVerify(
-      deps,
-      ctx,
-      { status: 'success', resource: checked.resource, type },
-      remaining,
-    );
-    return { ok: true, methodType: type, remainingBackupCodes: checked.remaining, at: now };
-  }
-  await recordAttempt(deps.db, { ...attempt, outcome: 'failed', reason: checked.reason });
-  await auditVerify(
-    deps,
-    ctx,
-    { status: 'failed', resource: checked.resource, type },
-    {
-      reason: checked.reason,
-    },
-  );
-  if (await lockAfterFailures(deps, userId, ctx.audit))
-    return { ok: false, reason: 'account_locked' };
-  return { ok: false, reason: checked.reason };
+  const evaluate: Evaluate = (tx, now) =>
+    type === 'totp'
+      ? checkTotp(tx, deps.crypto, userId, value, now)
+      : checkBackupCode(tx, deps.crypto, userId, value, now);
+  return attempt(deps, { userId, type, ctx, evaluate });
 }
 
 /**
  * An `X-MFA-WebAuthn` / `.webauthn.` value: this gateway issues no WebAuthn challenge or hand-off
  * proof yet, so none can be valid. It is still a failed attempt like any other.
  */
-export async function refuseWebauthn(
+export function refuseWebauthn(
   deps: MfaDeps,
   userId: number,
   ctx: VerifyOptions,
 ): Promise<CodeResult> {
-  const now = deps.clock.now();
-  await recordAttempt(deps.db, {
-    userId,
-    methodType: 'webauthn',
-    outcome: 'failed',
+  const evaluate: Evaluate = async () => ({
+    ok: false,
     reason: 'challenge_expired',
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
-    now,
+    resource: 'webauthn',
   });
-  await auditVerify(
-    deps,
-    ctx,
-    { status: 'failed', resource: 'webauthn', type: 'webauthn' },
-    {
-      reason: 'challenge_expired',
-    },
-  );
-  if (await lockAfterFailures(deps, userId, ctx.audit))
-    return { ok: false, reason: 'account_locked' };
-  return { ok: false, reason: 'challenge_expired' };
+  return attempt(deps, { userId, type: 'webauthn', ctx, evaluate });
 }

@@ -10,9 +10,13 @@ import { type BrowserResponse, TestBrowser } from '../support/test-browser.js';
 export type MfaHarness = IdentityHarness;
 
 /** The identity harness with the real MFA service and MFA required for everyone (the default). */
-export const startMfaHarness = (settingsEnv: Record<string, string> = {}): Promise<MfaHarness> =>
+export const startMfaHarness = (
+  settingsEnv: Record<string, string> = {},
+  env: Record<string, string> = {},
+): Promise<MfaHarness> =>
   startIdentityHarness({
     mfa: 'real',
+    env,
     settingsEnv: { RGW_SETTING_MFA_REQUIRE_ALL_USERS: 'true', ...settingsEnv },
   });
 
