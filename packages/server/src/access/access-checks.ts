@@ -78,7 +78,7 @@ export function refusedInline(
       headers: { 'retry-after': String(result.retryAfterSeconds ?? 60) },
     });
   if (result.reason === 'account_locked') return deny('account_locked');
-  return deny('mfa_verification_failed', { level, methods });
+  return deny('mfa_verification_failed', { level, methods, codeFailure: result.reason });
 }
 
 export type MfaLevelResult =

@@ -62,10 +62,7 @@ export const DENIALS = {
     status: 429,
     message: 'Too many multi-factor attempts; wait before trying again.',
   },
-  account_locked: {
-    status: 403,
-    message: 'Your account is locked. Contact an administrator.',
-  },
+  account_locked: { status: 403, message: 'account locked: ask an admin' },
   rate_limit_exceeded: { status: 429, message: 'Too many requests, please try again later.' },
   cookie_on_cli_route: {
     status: 401,
@@ -97,7 +94,12 @@ export interface Deny {
   readonly methods?: readonly string[];
   /** Extra response headers computed by the step (rate limits). */
   readonly headers?: Readonly<Record<string, string>>;
+  /** Why an MFA code was refused (mfa_verification_failed): `invalid_code`, `replay`, … */
+  readonly codeFailure?: string;
 }
+
+/** A code the user already verified with (e.g. a stale `.totp.` suffix in RACK_URL). */
+const REUSED_CODE_MESSAGE = 'this code was already used; get a fresh one';
 
 export type Decision = { readonly allow: true } | Deny;
 
@@ -134,6 +136,8 @@ function mfaHeaders(d: Deny): Record<string, string> {
 function message(d: Deny): string {
   if (d.reason === 'permission_denied' && d.permission)
     return `You don't have permission to perform this action (requires ${d.permission}).`;
+  if (d.reason === 'mfa_verification_failed' && d.codeFailure === 'replay')
+    return REUSED_CODE_MESSAGE;
   return DENIALS[d.reason].message;
 }
 
@@ -150,6 +154,7 @@ export function denialError(d: Deny): GatewayError {
     extra.permission = d.permission;
   }
   if (d.level !== undefined && d.reason.startsWith('mfa_')) extra.level = d.level;
+  if (d.codeFailure !== undefined) extra.reason = d.codeFailure;
   return new GatewayError(DENIALS[d.reason].status, d.reason, {
     message: message(d),
     headers,

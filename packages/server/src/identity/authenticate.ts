@@ -16,12 +16,18 @@ export interface RequestContext {
   readonly now: Date;
 }
 
-/** Resolves an `rgw_…` API token to its principal (implemented by the API-token issue). */
+/**
+ * Resolves an `rgw_…` API token to its principal. `ownerLocked` marks a valid token whose owner is
+ * locked: the caller is told `account_locked`, not that the token is unknown.
+ */
 export interface ApiTokenResolver {
   resolve(
     token: string,
     context: RequestContext,
-  ): Promise<{ readonly ok: true; readonly principal: Principal } | { readonly ok: false }>;
+  ): Promise<
+    | { readonly ok: true; readonly principal: Principal }
+    | { readonly ok: false; readonly ownerLocked?: boolean }
+  >;
 }
 
 /** The resolver in force until API tokens exist: every token is unknown (401). */
@@ -49,7 +55,7 @@ export type Authentication =
     }
   | {
       readonly status: 'failed';
-      readonly error: 'unauthenticated' | 'session_expired' | 'mfa_ambiguous';
+      readonly error: 'unauthenticated' | 'session_expired' | 'account_locked' | 'mfa_ambiguous';
       /** A credential was checked and found bad (counts toward the `api` block). */
       readonly credentialFailure: boolean;
     };
@@ -79,6 +85,8 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
         return { status: 'failed', error: 'mfa_ambiguous', credentialFailure: false };
       case 'api_token': {
         const resolved = await deps.apiTokens.resolve(presented.token, context);
+        if (!resolved.ok && resolved.ownerLocked === true)
+          return { status: 'failed', error: 'account_locked', credentialFailure: false };
         if (!resolved.ok)
           return { status: 'failed', error: 'unauthenticated', credentialFailure: true };
         const credential = {
@@ -91,7 +99,12 @@ export function createAuthenticator(deps: AuthenticatorDeps): Authenticator {
       }
       case 'session': {
         const v = await validateSession(deps, presented.token, context);
-        if (!v.ok) return { status: 'failed', error: v.error, credentialFailure: true };
+        if (!v.ok)
+          return {
+            status: 'failed',
+            error: v.error,
+            credentialFailure: v.error !== 'account_locked',
+          };
         const credential: CredentialContext = {
           source: presented.source,
           sessionToken: presented.token,

@@ -1,10 +1,13 @@
 // Verification attempts and used TOTP steps (identity.md §14.2, §14.11), both in the database so
 // that limits and replay protection hold across replicas: more than 10 attempts of one method type
 // in 5 minutes are refused, 5 failures in 5 minutes lock the user, and a TOTP time step is
-// accepted once per user (rows purged after 5 minutes). Unlocking clears the failure window.
+// accepted once per user. Used steps are kept for a day, long after their codes expired, so that
+// a code re-sent from a stale RACK_URL is recognised as already used rather than counted as a
+// guess. Unlocking clears the failure window.
 import type { SqlRunner } from '../db/database.js';
 
 export const ATTEMPT_WINDOW_MS = 5 * 60_000;
+export const USED_STEP_RETENTION_MS = 24 * 60 * 60_000;
 export const MAX_ATTEMPTS_PER_TYPE = 10;
 export const LOCK_AFTER_FAILURES = 5;
 
@@ -15,7 +18,8 @@ export type AttemptReason =
   | 'challenge_expired'
   | 'unknown_credential'
   | 'counter_regression'
-  | 'rate_limited';
+  | 'rate_limited'
+  | 'account_locked';
 
 export interface Attempt {
   readonly userId: number;
@@ -84,11 +88,23 @@ export async function claimTimeStep(
   step: number,
   now: Date,
 ): Promise<boolean> {
-  await db.query('DELETE FROM mfa_totp_used_steps WHERE used_at < $1', [windowStart(now)]);
+  await db.query('DELETE FROM mfa_totp_used_steps WHERE used_at < $1', [
+    new Date(now.getTime() - USED_STEP_RETENTION_MS),
+  ]);
   const rows = await db.query(
     `INSERT INTO mfa_totp_used_steps (user_id, time_step, used_at) VALUES ($1, $2, $3)
      ON CONFLICT (user_id, time_step) DO NOTHING RETURNING time_step`,
     [userId, step, now],
   );
   return rows.length > 0;
+}
+
+/** The time steps the user verified with during the retention period (newest first, bounded). */
+export async function usedTimeSteps(db: SqlRunner, userId: number, now: Date): Promise<number[]> {
+  const rows = await db.query<{ time_step: unknown }>(
+    `SELECT time_step FROM mfa_totp_used_steps WHERE user_id = $1 AND used_at >= $2
+     ORDER BY time_step DESC LIMIT 500`,
+    [userId, new Date(now.getTime() - USED_STEP_RETENTION_MS)],
+  );
+  return rows.map((r) => Number(r.time_step));
 }

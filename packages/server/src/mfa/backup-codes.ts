@@ -52,6 +52,21 @@ export async function consumeBackupCode(
   return (await backupCodeStatus(db, userId)).unused;
 }
 
+/** Whether `normalised` is one of the user's codes that was already used (a re-sent code). */
+export async function isUsedBackupCode(
+  db: SqlRunner,
+  crypto: MfaCrypto,
+  userId: number,
+  normalised: string,
+): Promise<boolean> {
+  const rows = await db.query(
+    `SELECT 1 FROM mfa_backup_codes
+     WHERE user_id = $1 AND code_hash = ANY($2::text[]) AND used_at IS NOT NULL LIMIT 1`,
+    [userId, crypto.backupCodeHashes(normalised)],
+  );
+  return rows.length > 0;
+}
+
 export async function backupCodeStatus(db: SqlRunner, userId: number): Promise<BackupCodeStatus> {
   const rows = await db.query<{ total: unknown; unused: unknown; used: unknown; made: unknown }>(
     `SELECT count(*) AS total, count(*) FILTER (WHERE used_at IS NULL) AS unused,

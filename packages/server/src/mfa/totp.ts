@@ -42,3 +42,10 @@ export function matchingStep(secret: string, code: string, now: Date): number | 
   }
   return matched;
 }
+
+/** Whether `code` is the code of one of `steps` (steps this user already verified with). */
+export function isCodeOfSteps(secret: string, code: string, steps: readonly number[]): boolean {
+  let found = false;
+  for (const step of steps) if (safeEqual(codeAt(secret, step), code)) found = true;
+  return found;
+}

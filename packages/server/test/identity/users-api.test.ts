@@ -200,10 +200,11 @@ describe('users API', () => {
     );
     expect(lock.status).toBe(200);
     expect(lock.body).toMatchObject({ locked: true, locked_reason: 'suspicious activity' });
+    // A locked user's clients are told so (issue 10, finding 9), not that the session expired.
     expect((await callApi(h.url, { web: victim }, 'GET', '/api/v1/info')).body.error).toBe(
-      'session_expired',
+      'account_locked',
     );
-    expect((await callApi(h.url, { bearer: cli }, 'GET', '/api/v1/info')).status).toBe(401);
+    expect((await callApi(h.url, { bearer: cli }, 'GET', '/api/v1/info')).status).toBe(403);
     expect(h.audit.of('user.lock').at(-1)).toMatchObject({
       durable: true,
       details: { reason: 'suspicious activity', sessions_revoked: active },

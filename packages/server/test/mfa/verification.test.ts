@@ -88,8 +88,10 @@ describe('the web login challenge', () => {
     expect(again.status).toBe(401);
     expect(again.body).toMatchObject({ error: 'mfa_verification_failed', reason: 'replay' });
     expect(again.headers.get('x-mfa-required')).toBe('step-up');
+    expect(again.body.message).toBe('this code was already used; get a fresh one');
+    // Not a guess: refused without counting as a failed attempt.
     expect(h.audit.of('mfa.verify').at(-1)).toMatchObject({
-      status: 'failed',
+      status: 'denied',
       details: { reason: 'replay', purpose: 'step_up' },
     });
   });
@@ -97,7 +99,7 @@ describe('the web login challenge', () => {
   it('accepts the previous and the next step, refuses two steps away', async () => {
     const p = await challenged('ops@example.com', ops.secret);
     h.clock.advanceMinutes(1);
-    const twoAway = totpCode(p.secret, h.clock.now(), -2);
+    const twoAway = totpCode(p.secret, h.clock.now(), 2);
     const refused = await call(h, p, 'POST', '/auth/mfa/verify', { json: { code: twoAway } });
     expect(refused.status).toBe(401);
     expect(refused.body.reason).toBe('invalid_code');
@@ -230,8 +232,11 @@ describe('attempt limits and the automatic lock', () => {
       expect(h3.audit.of('mfa.verify').filter((e) => e.status === 'failed')).toHaveLength(5);
       for (const who of [p, other]) {
         const after = await call(h3, who, 'GET', '/info');
-        expect(after.status).toBe(401);
-        expect(after.body.error).toBe('session_expired');
+        expect(after.status).toBe(403);
+        expect(after.body).toMatchObject({
+          error: 'account_locked',
+          message: 'account locked: ask an admin',
+        });
       }
       const sessions = await h3.database.db.query<{ revoked_reason: string }>(
         'SELECT revoked_reason FROM sessions WHERE user_id = $1',

@@ -98,8 +98,8 @@ describe('API tokens through the gateway', () => {
     });
     expect(locked.status).toBe(200);
     const refused = await fetch(`${p.proxyUrl}/apps?`, { headers: { authorization: token } });
-    expect(refused.status).toBe(401);
-    expect(refused.headers.get('x-error-reason')).toBe('unauthenticated');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('x-error-reason')).toBe('account_locked');
     await expect.poll(() => p.h.audit.of('token.invalid').length).toBeGreaterThan(0);
     expect(p.h.audit.of('token.invalid')[0]?.details?.reason).toBe('owner_locked');
     expect(JSON.stringify(p.h.audit.events)).not.toContain(String(created.body.token));

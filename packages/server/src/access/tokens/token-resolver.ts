@@ -50,7 +50,7 @@ export function createTokenResolver(deps: TokenResolverDeps): ApiTokenResolver {
           .catch((err: unknown) =>
             deps.logger.error({ err }, 'token.invalid could not be enqueued'),
           );
-        return { ok: false };
+        return { ok: false, ownerLocked: result.reason === 'owner_locked' };
       }
       const { token, owner } = result;
       await touch(token.uid, context.ip, context.now);

@@ -1,7 +1,8 @@
 // Session validation at every request (identity.md §6): hash lookup → not revoked → not expired
 // (idle or absolute, with the current settings; else revoked `expired_idle`/`expired_absolute`)
 // → user active (else revoked `user_locked`/`user_suspended`). Sliding refresh at most once a
-// minute per session.
+// minute per session. A credential whose user is locked answers `account_locked` rather than
+// `session_expired`, also after the lock revoked it, so every client can say why (issue 10 §9).
 import type { MfaState } from '../../access/principal.js';
 import type { Database } from '../../db/database.js';
 import type { SettingValues } from '../../settings/catalogue.js';
@@ -61,7 +62,10 @@ export type SessionValidation =
       readonly mfaRequired: boolean;
       readonly mfaEnrolled: boolean;
     }
-  | { readonly ok: false; readonly error: 'unauthenticated' | 'session_expired' };
+  | {
+      readonly ok: false;
+      readonly error: 'unauthenticated' | 'session_expired' | 'account_locked';
+    };
 
 export interface ValidationDeps {
   readonly db: Database;
@@ -82,6 +86,10 @@ function inactiveReason(user: UserRecord | null): RevocationReason | null {
   return null;
 }
 
+/** What a refused session is told: a locked user learns that, not that the session expired. */
+const refusal = (user: UserRecord | null): 'account_locked' | 'session_expired' =>
+  user !== null && user.lockedAt !== null ? 'account_locked' : 'session_expired';
+
 export async function validateSession(
   deps: ValidationDeps,
   token: string,
@@ -89,8 +97,8 @@ export async function validateSession(
 ): Promise<SessionValidation> {
   const session = await findSessionByToken(deps.db, token);
   if (session === null) return { ok: false, error: 'unauthenticated' };
-  if (session.revokedAt !== null) return { ok: false, error: 'session_expired' };
   const user = await findUserById(deps.db, session.userId);
+  if (session.revokedAt !== null) return { ok: false, error: refusal(user) };
   const settings = await deps.settings();
   const required = mfaRequired(settings.mfa_require_all_users, user?.mfaEnforcedAt ?? null);
   const enrolled = (await deps.mfa.confirmedMethods(session.userId)).length > 0;
@@ -102,7 +110,7 @@ export async function validateSession(
     await deps.db.transaction((tx) =>
       revokeSession(tx, session.id, { reason: r, byUserId: null, now: context.now }),
     );
-    return { ok: false, error: 'session_expired' };
+    return { ok: false, error: refusal(user) };
   }
   let current = session;
   if (context.now.getTime() - session.lastSeenAt.getTime() >= REFRESH_EVERY) {

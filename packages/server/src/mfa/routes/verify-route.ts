@@ -38,14 +38,11 @@ export function codeRefusal(
   methods: readonly string[],
 ): GatewayError {
   const base = denialError(refusedInline(failure, 'step_up', methods));
-  if (base.code !== 'mfa_verification_failed') return base;
+  if (base.code !== 'mfa_verification_failed' || failure.reason === 'replay') return base;
   return new GatewayError(base.status, base.code, {
-    message:
-      failure.reason === 'replay'
-        ? 'That code was already used; wait for the next code.'
-        : "That code didn't work. Try again.",
+    message: "That code didn't work. Try again.",
     headers: base.headers,
-    extra: { ...base.extra, reason: failure.reason },
+    extra: base.extra,
     expose: true,
   });
 }
