@@ -164,3 +164,23 @@ describe('gateway and rack failures', () => {
     expect(flag.stderr).toContain("Error: unknown option '--bogus'");
   });
 });
+
+describe('finding 9: a stale inline code locks an account', () => {
+  it('after a lock every command says "account locked: ask an admin", never "session expired"', async () => {
+    stack.gw.lockedUsers.add(DEPLOYER.email);
+    try {
+      for (const args of [['apps'], ['restart', 'web'], ['whoami']]) {
+        const res = await runCli(args, { env });
+        expect(res.code).toBe(6);
+        expect(res.stderr).toBe('Error: account locked: ask an admin\n');
+      }
+      const token = stack.gw.issue(DEPLOYER, 'api_token');
+      const api = await runCli(['apps'], {
+        env: { ...env, RACK_GATEWAY_URL: stack.gw.url, RACK_GATEWAY_API_TOKEN: token },
+      });
+      expect(api.stderr).toBe('Error: account locked: ask an admin\n');
+    } finally {
+      stack.gw.lockedUsers.clear();
+    }
+  });
+});

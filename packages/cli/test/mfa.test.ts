@@ -159,6 +159,18 @@ describe('always, enrolment, up-front step-up', () => {
     expect(api.stderr).toBe('Error: API tokens do not use step-up\n');
   });
 
+  it('finding 9: rack-url --help says how long the --inline-mfa value is good for', async () => {
+    const res = await runCli(['rack-url', '--help'], { env });
+    expect(res.code).toBe(0);
+    const help = res.stdout.replace(/\s+/g, ' ');
+    expect(help).toContain('--inline-mfa: how long the value is good for');
+    expect(help).toContain('A TOTP code is accepted for about a minute');
+    expect(help).toContain('step-up window (10 minutes by default)');
+    expect(help).toContain(
+      'the gateway answers "this code was already used; get a fresh one" (not a failed attempt)',
+    );
+  });
+
   it('rack-url --inline-mfa appends the .totp. suffix', async () => {
     const res = await runCli(['rack-url', '--inline-mfa', '--mfa-code', '123456'], { env });
     expect(res.code).toBe(0);

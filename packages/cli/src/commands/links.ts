@@ -49,6 +49,19 @@ async function rackUrl(ctx: CliContext, cmd: Command): Promise<void> {
     );
 }
 
+// How long an inline value lasts (identity.md §14.2, §14.5, §14.8): a TOTP code is accepted in its
+// 30 s step ±1, a hand-off proof for 2 minutes; the first verified request opens the step-up
+// window, and a code re-sent after it is refused as already used (not counted as a failure).
+const INLINE_MFA_HELP = `
+--inline-mfa: how long the value is good for
+  The URL carries one MFA value (.totp.<code>, or a WebAuthn hand-off proof).
+  - Use it soon: the first command that needs MFA verifies it. A TOTP code is accepted for
+    about a minute (its 30-second step, one step either side), a WebAuthn proof for 2 minutes.
+  - Once verified, step-up actions pass without a code for the step-up window (10 minutes by
+    default); each "always" action (deleting an app, ...) needs a fresh value.
+  - After that the value is spent: the gateway answers "this code was already used; get a
+    fresh one" (not a failed attempt). Run rack-gateway rack-url --inline-mfa again.`;
+
 export function registerLinkCommands(program: Command, act: Act): void {
   program
     .command('web')
@@ -61,6 +74,7 @@ export function registerLinkCommands(program: Command, act: Act): void {
     .description('print a RACK_URL for the native convox CLI (contains your credential)')
     .option('--export', 'print as a shell export statement')
     .option('--shell <shell>', 'export syntax: sh, fish or powershell')
-    .option('--inline-mfa', 'verify MFA now and embed the one-time value (valid for one request)')
+    .option('--inline-mfa', 'embed a one-time MFA value (good for one MFA check; see below)')
+    .addHelpText('after', INLINE_MFA_HELP)
     .action(act(rackUrl));
 }

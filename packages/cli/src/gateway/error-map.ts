@@ -32,6 +32,9 @@ export function failureOf(err: unknown): HttpFailure | undefined {
   return undefined;
 }
 
+/** After a lock every credential of the user gets 403 `account_locked` (never "session expired"). */
+export const ACCOUNT_LOCKED = 'account locked: ask an admin';
+
 function retryAfter(f: HttpFailure): string {
   const seconds = Number.parseInt(f.headers['retry-after'] ?? '', 10);
   return Number.isFinite(seconds) ? `; retry in ${seconds} s` : '';
@@ -69,8 +72,7 @@ function forbidden(f: HttpFailure, ctx: ErrorContext): CliError {
       EXIT.mfa,
       details,
     );
-  if (f.code === 'account_locked')
-    return new CliError('Your account is locked. Contact an administrator.', EXIT.mfa, details);
+  if (f.code === 'account_locked') return new CliError(ACCOUNT_LOCKED, EXIT.mfa, details);
   const permission = f.headers['x-required-permission'];
   if (permission === undefined) return new CliError(f.message, EXIT.forbidden, details);
   const roles = ctx.roles && ctx.roles.length > 0 ? ` (your roles: ${ctx.roles.join(', ')})` : '';

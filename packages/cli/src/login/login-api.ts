@@ -1,7 +1,7 @@
 // The gateway side of the CLI login (identity.md §4 steps 2 and 9): `POST /api/v1/auth/cli/start`
 // and `POST /api/v1/auth/cli/complete`, with one sentence per refusal code (cli.md §4.1 step 6).
 import { CliError, EXIT } from '../errors.js';
-import { failureOf } from '../gateway/error-map.js';
+import { ACCOUNT_LOCKED, failureOf } from '../gateway/error-map.js';
 import type { GatewayApi } from '../gateway/gateway-http.js';
 
 export interface StartRequest {
@@ -47,7 +47,7 @@ const REFUSALS: Readonly<Record<string, string>> = {
   domain_not_allowed: "Your account's domain is not allowed on this gateway",
   identity_mismatch: 'This e-mail address is bound to another identity provider account',
   unknown_user: 'Your account has not been added to this gateway',
-  user_locked: 'Your account is locked. Contact an administrator.',
+  user_locked: ACCOUNT_LOCKED,
   user_suspended: 'Your account is suspended. Contact an administrator.',
 };
 

@@ -66,6 +66,8 @@ export class FakeGateway {
   readonly rateLimits: (Rule & { remaining: number; retryAfter: number })[] = [];
   readonly validCodes = new Set<string>(['123456', '654321', '111111']);
   readonly usedCodes = new Set<string>();
+  /** E-mails of locked users: every credential of theirs gets 403 `account_locked`. */
+  readonly lockedUsers = new Set<string>();
   mfaEnrolled = true;
   readonly credentials = new Map<string, Credential>();
   private readonly states = new Map<string, LoginState>();
@@ -151,6 +153,8 @@ export class FakeGateway {
         code: 'unauthenticated',
         message: 'rack-gateway: unauthenticated. Run: rack-gateway login',
       };
+    if (this.lockedUsers.has(cred.user.email))
+      return { status: 403, code: 'account_locked', message: 'account locked: ask an admin' };
     const limited = this.matches(this.rateLimits, method, path);
     if (limited && limited.remaining > 0) {
       limited.remaining -= 1;
