@@ -88,8 +88,7 @@ export function codeError(e: unknown): string {
   if (!(e instanceof ApiError)) return 'The request failed.';
   if (e.reason === 'replay') return 'That code was just used. Wait for the next code.';
   if (e.code === 'mfa_too_many_attempts') return 'Too many attempts. Wait a few minutes.';
-  if (e.code === 'account_locked')
-    return 'Your account has been locked. Ask an administrator to unlock it.';
+  if (e.code === 'account_locked') return 'account locked: ask an admin';
   if (e.code === 'mfa_verification_failed' || e.code === 'invalid_code')
     return "That code didn't work. Try again.";
   return e.message;

@@ -9,7 +9,7 @@ const MESSAGES: Readonly<Record<string, string>> = {
   identity_mismatch:
     'This e-mail address is linked to a different account at the identity provider.',
   unknown_user: 'There is no user for this account. Ask an administrator to add you.',
-  user_locked: 'Your account is locked. Ask an administrator to unlock it.',
+  user_locked: 'account locked: ask an admin',
   user_suspended: 'Your account is suspended. Ask an administrator for help.',
   login_denied: 'The CLI login was denied.',
 };
