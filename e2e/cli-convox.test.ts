@@ -90,6 +90,39 @@ describe('convox commands through the gateway (demo mode)', () => {
     expect((await runCli(['env', 'get', 'LOG_LEVEL'], deployer)).stdout).toBe('info\n');
   });
 
+  it('finding 6: secret-looking values under ordinary names are shown and audited in clear — the CLI masks them', async () => {
+    const url = new URL(rack.url);
+    url.username = 'convox';
+    url.password = rack.password;
+    const seeded = {
+      DATABASE_URL: 'postgres://billing:cli-url-canary-6@db.internal:5432/billing',
+      DB_PASSWD: 'cli-passwd-canary-6',
+      LOG_LEVEL: 'info',
+      PAYMENTS: 'sk_live_CliCanaryStripe6666',
+      UPLOADS_ID: 'AKIACLICANARY6666666',
+    };
+    const env = Object.entries(seeded)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n');
+    await new RackClient({ url }).createRelease('billing-api', { env });
+    const mask = '*'.repeat(20);
+    const res = await runCli(['env', '-a', 'billing-api'], deployer);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toBe(
+      [
+        `DATABASE_URL=postgres://billing:${mask}@db.internal:5432/billing`,
+        `DB_PASSWD=${mask}`,
+        'LOG_LEVEL=info',
+        `PAYMENTS=${mask}`,
+        `UPLOADS_ID=${mask}`,
+        '',
+      ].join('\n'),
+    );
+    const get = await runCli(['env', 'get', 'DATABASE_URL', '-a', 'billing-api'], deployer);
+    expect(get.stdout).toBe(`postgres://billing:${mask}@db.internal:5432/billing\n`);
+    expect(get.stderr).toMatch(/the value is masked; add --reveal/);
+  });
+
   it("a viewer's env set and exec fail with one clear 403 line (exit 4)", async () => {
     const set = await runCli(['env', 'set', 'FOO=bar'], viewer);
     expect(set.code).toBe(4);

@@ -16,6 +16,7 @@ import { registerCors } from './http/cors.js';
 import { sendError } from './http/error-mapper.js';
 import { NotFoundError } from './http/errors.js';
 import { registerHealth } from './http/health.js';
+import { registerInputChecks, sendFrameworkError } from './http/input-checks.js';
 import { type Readiness, registerReadinessGate } from './http/readiness.js';
 import { enforceRouteTable, registerRoute } from './http/register-route.js';
 import { registerRequestLog } from './http/request-log.js';
@@ -65,6 +66,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     routerOptions: { maxParamLength: 500 },
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    frameworkErrors: sendFrameworkError,
   });
   const clock = deps.clock ?? systemClock;
   app.decorate('clock', clock);
@@ -88,6 +90,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     ),
   );
   registerSecurityHeaders(app, config);
+  registerInputChecks(app); // before the route guard: nothing may see a NUL-bearing input
   if (config.logging.requests) registerRequestLog(app);
   if (deps.readiness) registerReadinessGate(app, deps.readiness);
   await app.register(fastifyCookie);

@@ -120,3 +120,74 @@ describe('env rules (access-control.md §11)', () => {
     expect(result.changes).toHaveLength(1);
   });
 });
+
+describe('finding 6: secret-looking values under ordinary names are shown and audited in clear', () => {
+  const none: EnvPolicy = { secretNames: new Set(), protectedNames: new Set() };
+  const seeded = parseEnvText(
+    [
+      'CACHE=redis://:r3d1s-pw@cache:6379/0',
+      'DATABASE_URL=postgres://app:hunter2@db:5432/app',
+      'GH=ghp_abcdefghijklmnopqrstuvwxyz0123456789',
+      'PAYMENTS=sk_live_abcdefghijklmnop',
+      'PLAIN_URL=https://example.com/x?a=b',
+      'UPLOADS=AKIAABCDEFGHIJKLMNOP',
+    ].join('\n'),
+  );
+
+  it('classifies PASSWD, PWD, PASS, CREDENTIALS, PRIVATE and _KEY names as secret, by word', () => {
+    for (const k of [
+      'DB_PASSWD',
+      'MYSQL_PWD',
+      'SMTP_PASS',
+      'GOOGLE_CREDENTIALS',
+      'SSH_PRIVATE',
+      'STRIPE_KEY',
+      'KMS_KEYS',
+      'DB_PW',
+      'db_passphrase',
+    ])
+      expect(isSecretKey(k, none), k).toBe(true);
+    for (const k of ['BYPASS_CACHE', 'PASSENGER_COUNT', 'COMPASS_URL', 'KEY_NAME', 'MONKEY'])
+      expect(isSecretKey(k, none), k).toBe(false);
+  });
+
+  it('masks credential values whole and URL passwords alone', () => {
+    expect(Object.fromEntries(maskEnv(seeded, none, true))).toEqual({
+      CACHE: `redis://:${ENV_MASK}@cache:6379/0`,
+      DATABASE_URL: `postgres://app:${ENV_MASK}@db:5432/app`,
+      GH: ENV_MASK,
+      PAYMENTS: ENV_MASK,
+      PLAIN_URL: 'https://example.com/x?a=b',
+      UPLOADS: ENV_MASK,
+    });
+  });
+
+  it('keeps every stored value when the masked view is sent back, and counts value secrets as secret changes', () => {
+    const masked = maskEnv(seeded, none, true);
+    const same = mergeEnv(seeded, { mode: 'full', env: masked }, none, false);
+    expect(same.changes).toEqual([]);
+    expect(formatEnvText(same.env)).toBe(formatEnvText(seeded));
+    const write = {
+      mode: 'patch' as const,
+      set: new Map([['PAYMENTS', 'sk_live_zyxwvutsrqponmlk']]),
+      remove: [],
+    };
+    expect(() => mergeEnv(seeded, write, none, false)).toThrow(
+      expect.objectContaining({ reason: 'secret_permission_required', key: 'PAYMENTS' }),
+    );
+    expect(mergeEnv(seeded, write, none, true).changes).toMatchObject([
+      { key: 'PAYMENTS', secret: true },
+    ]);
+  });
+
+  it('refuses a masked URL password in a URL that changed otherwise', () => {
+    const moved = new Map([['DATABASE_URL', `postgres://app:${ENV_MASK}@evil.example:5432/app`]]);
+    expect(() => mergeEnv(seeded, { mode: 'patch', set: moved, remove: [] }, none, true)).toThrow(
+      expect.objectContaining({ reason: 'masked_value_changed', key: 'DATABASE_URL' }),
+    );
+    const fresh = new Map([['NEW_URL', `postgres://app:${ENV_MASK}@db/x`]]);
+    expect(() => mergeEnv(seeded, { mode: 'patch', set: fresh, remove: [] }, none, true)).toThrow(
+      expect.objectContaining({ reason: 'masked_value_without_current' }),
+    );
+  });
+});

@@ -56,7 +56,8 @@ async function get(ctx: CliContext, cmd: Command): Promise<void> {
   const value = read.env[key];
   if (value === undefined) throw new CliError(`${key} not found`, EXIT.notFound);
   ctx.out.line(value);
-  if (value === MASK && !reveal)
+  // The gateway masks whole values, or only the password of a URL (`postgres://u:****…@db/x`).
+  if (value.includes(MASK) && !reveal)
     ctx.out.note('Hint: the value is masked; add --reveal to show it (needs convox:secret:read)');
 }
 

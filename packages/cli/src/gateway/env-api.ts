@@ -1,6 +1,7 @@
 // The gateway's env API (access-control.md §9.2, §11) as the CLI uses it:
 //   GET  /api/v1/apps/:app/env               → 200 {"app","release","env":{KEY:VALUE}} (secret and
-//                                               protected values masked as 20 `*`)
+//                                               protected values masked as 20 `*`; a URL's
+//                                               password alone masked the same way)
 //   GET  /api/v1/apps/:app/env/secrets[?key=] → 200 the same shape with plaintext values (only KEY
 //                                               when `key` is given; step-up)
 //   PUT  /api/v1/apps/:app/env {set:{K:V}, remove:[K]} → 200 {"release": "R…" | null, "env": {…}}

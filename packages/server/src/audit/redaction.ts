@@ -1,10 +1,17 @@
 // Redaction (audit.md §10), applied before anything reaches the store, stdout, the SIEM webhook or
 // an export. Rule 2: values under secret-looking keys become "[REDACTED]" (catalogue identifier and
-// count keys are exempt). Rule 3: credential-shaped substrings of any string are replaced.
-export const REDACTED = '[REDACTED]';
+// count keys are exempt). Rule 3: credential-shaped substrings of any string are replaced, and so
+// are the values of secret-looking query parameters wherever a query string appears. What counts
+// as secret-looking is decided by secret-detector.ts alone.
+import {
+  isSecretDetailKey,
+  isSecretQueryKey,
+  isSecretValue,
+  replaceCredentials,
+  replaceUrlPasswords,
+} from './secret-detector.js';
 
-const SECRET_KEY =
-  /password|passwd|secret|token|api[-_]?key|client[-_]?secret|private[-_]?key|authorization|cookie|session|credential|jwt|bearer|signature/i;
+export const REDACTED = '[REDACTED]';
 
 /** Identifier and count keys defined by the catalogue: their values are not secrets. */
 const EXEMPT_KEYS: ReadonlySet<string> = new Set([
@@ -18,27 +25,29 @@ const EXEMPT_KEYS: ReadonlySet<string> = new Set([
   'secret_env_vars',
 ]);
 
-const VALUE_PATTERNS: readonly RegExp[] = [
-  /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|$)/g,
-  /\brgw_[A-Za-z0-9_-]{16,}={0,2}/g,
-  /\bBearer\s+[A-Za-z0-9._~+/=-]+/gi,
-  /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g,
-  /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
-  /\bxox[a-z]-[A-Za-z0-9-]{8,}/g,
-  /\bgh[pousr]_[A-Za-z0-9]{16,}/g,
-];
+/** Detail keys whose string value is a bare query string (no leading `?`). */
+const QUERY_KEYS: ReadonlySet<string> = new Set(['query']);
 
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@?#]*):[^\s@/?#]+@/gi;
+/** A query string inside free text: from `?` to whitespace, `#` or a quote. */
+const QUERY_IN_TEXT = /\?([^\s#"'<>`]+)/g;
 
 export function isSecretKeyName(key: string): boolean {
-  return !EXEMPT_KEYS.has(key) && SECRET_KEY.test(key);
+  return !EXEMPT_KEYS.has(key) && isSecretDetailKey(key);
 }
 
-/** Rule 3 on one string: credential-shaped substrings and URL passwords are replaced. */
+/** Rule 3 on one string: query secrets, credential-shaped substrings and URL passwords. */
 export function redactText(value: string): string {
-  let out = value;
-  for (const pattern of VALUE_PATTERNS) out = out.replace(pattern, REDACTED);
-  return out.replace(URL_USERINFO, `$1:${REDACTED}@`);
+  const queries = value.replace(
+    QUERY_IN_TEXT,
+    (_m, query: string) => `?${redactQueryString(query)}`,
+  );
+  return replaceUrlPasswords(replaceCredentials(queries, REDACTED), REDACTED);
+}
+
+function redactEntry(key: string, value: unknown): unknown {
+  if (isSecretKeyName(key)) return REDACTED;
+  if (QUERY_KEYS.has(key) && typeof value === 'string') return redactText(redactQueryString(value));
+  return redactValue(value);
 }
 
 /** Rules 2 and 3, recursively, on any JSON-like value. */
@@ -47,9 +56,7 @@ export function redactValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactValue);
   if (value === null || typeof value !== 'object' || value instanceof Date) return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) {
-    out[k] = isSecretKeyName(k) ? REDACTED : redactValue(v);
-  }
+  for (const [k, v] of Object.entries(value)) out[k] = redactEntry(k, v);
   return out;
 }
 
@@ -67,21 +74,24 @@ function decode(part: string): string {
   }
 }
 
-/** A query string (without `?`) with secret-looking parameters and credential values redacted. */
+const secretValue = (raw: string): boolean => isSecretValue(decode(raw));
+
+/**
+ * A query string (without `?`) with the value of every secret-looking parameter (by name or by
+ * value) replaced: `token=[REDACTED]`. Everything else is kept byte for byte.
+ */
 export function redactQueryString(query: string): string {
   if (query === '') return '';
   return query
     .split('&')
     .map((pair) => {
       const eq = pair.indexOf('=');
-      if (eq < 0) return redactText(pair);
-      const key = pair.slice(0, eq);
-      if (isSecretKeyName(decode(key))) return `${key}=${REDACTED}`;
-      const value = decode(pair.slice(eq + 1));
-      const redacted = redactText(value);
-      return redacted === value
-        ? pair
-        : `${key}=${encodeURIComponent(redacted).replaceAll('%5BREDACTED%5D', REDACTED)}`;
+      const key = eq < 0 ? pair : pair.slice(0, eq);
+      if (secretValue(key)) return REDACTED;
+      if (eq < 0) return pair;
+      if (isSecretQueryKey(decode(key)) || secretValue(pair.slice(eq + 1)))
+        return `${key}=${REDACTED}`;
+      return pair;
     })
     .join('&');
 }

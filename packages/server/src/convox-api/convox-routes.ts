@@ -5,6 +5,7 @@
 import '@fastify/websocket';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import type { GatewayRoute } from '../access/route-types.js';
 import { CONVOX_ROUTES } from '../access/routes/convox.js';
 import type { Config } from '../config/types.js';
@@ -39,9 +40,14 @@ function bodyOf(row: GatewayRoute): Body {
   return undefined;
 }
 
+// The query of a read is passed on verbatim; `limit` must be what the rack parses (a decimal), or
+// the rack answers 500 for the gateway's own API (convox-rack-api.md §2.3).
+const ReadQuery = Type.Object({ limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,6}$' })) });
+
 function schemaOf(row: GatewayRoute) {
   if (row.method === 'PUT') return { body: ScaleBody };
   if (row.path.endsWith('/promote')) return { body: PromoteBody };
+  if (row.method === 'GET') return { querystring: ReadQuery };
   return undefined;
 }
 

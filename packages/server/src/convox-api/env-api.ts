@@ -7,10 +7,11 @@ import { grants } from '../access/permissions.js';
 import { appendDurable, appendLater, eventFor } from '../access/request-audit.js';
 import type { AuditEventInput } from '../audit/audit-log.js';
 import {
+  type Env,
   type EnvPolicy,
   EnvRuleError,
   formatEnvText,
-  isSecretKey,
+  isSecretEntry,
   mergeEnv,
   parseEnvText,
 } from '../proxy/env-rules.js';
@@ -88,11 +89,12 @@ function deniedEvent(
   request: FastifyRequest,
   app: string,
   patch: EnvPatch,
-  policy: EnvPolicy,
+  now: { env: Env; policy: EnvPolicy },
   err: EnvRuleError,
 ): AuditEventInput {
   const kind = patch.set.has(err.key) ? 'set' : 'unset';
-  const scope = isSecretKey(err.key, policy) ? 'secret' : 'env';
+  const values = [now.env.get(err.key), patch.set.get(err.key)];
+  const scope = isSecretEntry(err.key, now.policy, ...values) ? 'secret' : 'env';
   return eventFor(request, {
     action: `${scope}.${kind}`,
     status: 'denied',
@@ -122,7 +124,7 @@ export async function updateAppEnv(
     merged = mergeEnv(now.env, write, now.policy, grants(held, 'convox:secret:set'));
   } catch (err) {
     if (!(err instanceof EnvRuleError)) throw err;
-    appendLater(request, ctx.audit, deniedEvent(request, app, patch, now.policy, err));
+    appendLater(request, ctx.audit, deniedEvent(request, app, patch, now, err));
     throw err.error;
   }
   if (merged.changes.length === 0) {

@@ -5,7 +5,7 @@ import {
   type Env,
   type EnvPolicy,
   isProtectedKey,
-  isSecretKey,
+  isSecretEntry,
   maskEnv,
 } from '../proxy/env-rules.js';
 
@@ -14,7 +14,7 @@ export interface EnvView {
   /** The release the env was read from (or created by the change); null when there is none. */
   readonly release: string | null;
   readonly env: Record<string, string>;
-  /** Keys whose values are secret-looking (masked unless revealed). */
+  /** Keys secret by name or value (masked, or their URL password masked, unless revealed). */
   readonly secret_keys: string[];
   /** Keys of the app setting `protected_env_vars` (read-only through the gateway). */
   readonly protected_keys: string[];
@@ -40,7 +40,7 @@ export function envView(
     app,
     release,
     env: sortedObject(values),
-    secret_keys: keys.filter((k) => isSecretKey(k, policy)),
+    secret_keys: keys.filter((k) => isSecretEntry(k, policy, env.get(k))),
     protected_keys: keys.filter((k) => isProtectedKey(k, policy)),
   };
 }

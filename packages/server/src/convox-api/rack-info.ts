@@ -1,6 +1,6 @@
 // `GET /api/v1/rack` (access-control.md §9.2; web-ui.md §7.1): the rack's system information for
 // the overview page, with the gateway's name for the rack and every secret-looking parameter value
-// masked (section 11 rules on parameter names).
+// masked (section 11 rules on parameter names and values).
 import type { FastifyRequest } from 'fastify';
 import { ENV_MASK, isSecretParameter } from '../proxy/env-rules.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
@@ -14,7 +14,7 @@ export function maskParameters(
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(parameters))
-    out[name] = isSecretParameter(name, secretNames) ? ENV_MASK : value;
+    out[name] = isSecretParameter(name, secretNames, value) ? ENV_MASK : value;
   return out;
 }
 

@@ -1,7 +1,15 @@
 // Environment variable rules (access-control.md §11): which keys are secret or protected, how
 // values are masked on reads, and how a requested env is merged with the current one on writes.
 // Masks mean "keep"; protected keys never change through the gateway; secret changes need
-// `convox:secret:set`.
+// `convox:secret:set`. An entry is secret by its name or by its value (audit/secret-detector.ts):
+// a known credential format is masked whole, a URL's password alone.
+import {
+  containsCredential,
+  isSecretEnvName,
+  isSecretValue,
+  replaceUrlPasswords,
+  urlPasswords,
+} from '../audit/secret-detector.js';
 import { BadRequestError, ForbiddenError } from '../http/errors.js';
 
 export const ENV_MASK = '*'.repeat(20);
@@ -15,15 +23,34 @@ export interface EnvPolicy {
 
 export type Env = ReadonlyMap<string, string>;
 
+/** Secret by name: the policy's lists or a secret-looking name (`DB_PASSWD`, `STRIPE_KEY`). */
 export function isSecretKey(key: string, policy: EnvPolicy): boolean {
-  const k = key.toUpperCase();
-  if (policy.secretNames.has(k)) return true;
-  return /SECRET|TOKEN|PASSWORD|CREDENTIAL/.test(k) || k.endsWith('_KEY') || k.endsWith('_KEY_ID');
+  return policy.secretNames.has(key.toUpperCase()) || isSecretEnvName(key);
 }
 
-/** A rack parameter whose value is treated as secret (the same name rules as env keys). */
-export function isSecretParameter(name: string, secretNames: readonly string[]): boolean {
-  return isSecretKey(name, { secretNames: new Set(secretNames), protectedNames: new Set() });
+/** Secret by name or by any of the given values (a credential format or a URL password). */
+export function isSecretEntry(
+  key: string,
+  policy: EnvPolicy,
+  ...values: readonly (string | undefined)[]
+): boolean {
+  return isSecretKey(key, policy) || values.some((v) => v !== undefined && isSecretValue(v));
+}
+
+/** The value a reader may see: the mask for secret names and credentials, else URL passwords masked. */
+export function maskValue(key: string, value: string, policy: EnvPolicy): string {
+  if (isSecretKey(key, policy) || containsCredential(value)) return ENV_MASK;
+  return replaceUrlPasswords(value, ENV_MASK);
+}
+
+/** A rack parameter whose value is treated as secret (the same rules as env entries). */
+export function isSecretParameter(
+  name: string,
+  secretNames: readonly string[],
+  ...values: readonly unknown[]
+): boolean {
+  const policy = { secretNames: new Set(secretNames), protectedNames: new Set<string>() };
+  return isSecretEntry(name, policy, ...values.map((v) => (v == null ? undefined : String(v))));
 }
 
 export function isProtectedKey(key: string, policy: EnvPolicy): boolean {
@@ -54,8 +81,8 @@ export function formatEnvText(env: Env): string {
 export function maskEnv(env: Env, policy: EnvPolicy, canReadEnv: boolean): Map<string, string> {
   const out = new Map<string, string>();
   for (const [k, v] of env) {
-    const hide = !canReadEnv || isSecretKey(k, policy) || isProtectedKey(k, policy);
-    out.set(k, hide ? ENV_MASK : v);
+    const hide = !canReadEnv || isProtectedKey(k, policy);
+    out.set(k, hide ? ENV_MASK : maskValue(k, v, policy));
   }
   return out;
 }
@@ -83,6 +110,7 @@ export class EnvRuleError extends Error {
   constructor(
     readonly reason:
       | 'masked_value_without_current'
+      | 'masked_value_changed'
       | 'protected_env_var'
       | 'secret_permission_required',
     readonly key: string,
@@ -93,16 +121,17 @@ export class EnvRuleError extends Error {
   }
 }
 
+const BAD_REQUEST_MESSAGES = {
+  masked_value_without_current: (key: string) =>
+    `${key} is masked but has no current value; send the real value.`,
+  masked_value_changed: (key: string) =>
+    `${key} keeps a masked password but the rest of its value changed; send the full value.`,
+} as const;
+
 function refuse(reason: EnvRuleError['reason'], key: string): never {
-  if (reason === 'masked_value_without_current') {
-    throw new EnvRuleError(
-      reason,
-      key,
-      new BadRequestError(
-        reason,
-        `${key} is masked but has no current value; send the real value.`,
-      ),
-    );
+  if (reason === 'masked_value_without_current' || reason === 'masked_value_changed') {
+    const message = BAD_REQUEST_MESSAGES[reason](key);
+    throw new EnvRuleError(reason, key, new BadRequestError(reason, message));
   }
   const message =
     reason === 'protected_env_var'
@@ -111,11 +140,23 @@ function refuse(reason: EnvRuleError['reason'], key: string): never {
   throw new EnvRuleError(reason, key, new ForbiddenError(reason, message, { extra: { key } }));
 }
 
-function resolveValue(key: string, requested: string, current: Env): string {
-  if (requested !== ENV_MASK) return requested;
+/**
+ * The value a requested one stands for. The whole mask keeps the current value; so does the current
+ * value with its URL password masked, sent back unchanged. A masked password in a URL that changed
+ * otherwise is refused: keeping it would hand the stored password to another host.
+ */
+function resolveValue(key: string, requested: string, current: Env, policy: EnvPolicy): string {
   const existing = current.get(key);
-  if (existing === undefined) refuse('masked_value_without_current', key);
-  return existing;
+  if (requested === ENV_MASK) {
+    if (existing === undefined) refuse('masked_value_without_current', key);
+    return existing;
+  }
+  if (!urlPasswords(requested).includes(ENV_MASK)) return requested;
+  if (existing !== undefined && maskValue(key, existing, policy) === requested) return existing;
+  return refuse(
+    existing === undefined ? 'masked_value_without_current' : 'masked_value_changed',
+    key,
+  );
 }
 
 function removals(write: EnvWrite, current: Env, policy: EnvPolicy): string[] {
@@ -144,22 +185,17 @@ export function mergeEnv(
     changes.push(change);
   };
   for (const [key, raw] of requested) {
-    const value = resolveValue(key, raw, current);
+    const value = resolveValue(key, raw, current, policy);
     const old = current.get(key);
     if (value === old) continue;
     if (isProtectedKey(key, policy)) refuse('protected_env_var', key);
-    record({ key, kind: 'set', secret: isSecretKey(key, policy), old, new: value });
+    record({ key, kind: 'set', secret: isSecretEntry(key, policy, old, value), old, new: value });
     next.set(key, value);
   }
   for (const key of removals(write, current, policy)) {
     if (isProtectedKey(key, policy)) refuse('protected_env_var', key);
-    record({
-      key,
-      kind: 'unset',
-      secret: isSecretKey(key, policy),
-      old: current.get(key),
-      new: undefined,
-    });
+    const old = current.get(key);
+    record({ key, kind: 'unset', secret: isSecretEntry(key, policy, old), old, new: undefined });
     next.delete(key);
   }
   return { env: next, changes: changes.sort((a, b) => a.key.localeCompare(b.key)) };

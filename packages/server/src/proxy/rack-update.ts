@@ -1,6 +1,6 @@
 // `PUT /system` through the proxy (audit.md §8.5): the `rack.update` event names each parameter the
 // request changes, `{PARAM: {old, new}}`, read against the rack's current parameters; values of
-// secret-looking parameter names are recorded as `[REDACTED]`, never in clear.
+// parameters secret-looking by name or value are recorded as `[REDACTED]`, never in clear.
 import type { Readable } from 'node:stream';
 import { decodeGoForm, firstValue } from '@rack-gateway/convox';
 import type { FastifyRequest } from 'fastify';
@@ -23,7 +23,7 @@ export function parameterChanges(
   for (const [name, value] of [...requested].sort(([a], [b]) => a.localeCompare(b))) {
     const old = name in current ? String(current[name]) : null;
     if (old === value) continue;
-    changes[name] = isSecretParameter(name, secretNames)
+    changes[name] = isSecretParameter(name, secretNames, old, value)
       ? { old: old === null ? null : REDACTED, new: REDACTED }
       : { old, new: value };
   }

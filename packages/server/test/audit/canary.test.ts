@@ -33,6 +33,12 @@ const S = {
   slack: 'xoxb-canary-1234567890',
   pem: 'Q2FuYXJ5UEVNa2V5Ym9keQ',
   clientSecret: 'canary-client-secret-3c3c',
+  // Issue 10 finding 5: plain values under secret-looking query parameters.
+  queryToken: 'canary-plain-query-token-4e4e',
+  queryPassword: 'canary-plain-query-password-5f5f',
+  // Issue 10 finding 6: known credential formats under ordinary names.
+  stripe: 'sk_live_CanaryStripe0000000000',
+  passwd: 'canary-db-passwd-6a6a',
 };
 
 describe('redaction canary', () => {
@@ -96,9 +102,15 @@ describe('redaction canary', () => {
         details: {
           method: 'POST',
           path: '/apps/app/releases',
-          query: `name=x&token=${S.token}&id_token=${S.jwt}`,
+          query: `name=x&token=${S.token}&id_token=${S.jwt}&access_token=${S.queryToken}&password=${S.queryPassword}`,
+          url: `https://rack.example/apps/app?service=web&token=${S.queryToken}`,
           headers: { cookie: `rgw_session=${S.cookie}`, Authorization: `Basic ${S.password}` },
-          env: { SECRET_KEY: S.envSecret, DATABASE_URL: `postgres://app:${S.urlPass}@db:5432/app` },
+          env: {
+            SECRET_KEY: S.envSecret,
+            DATABASE_URL: `postgres://app:${S.urlPass}@db:5432/app`,
+            PAYMENTS: S.stripe,
+            DB_PASSWD: S.passwd,
+          },
           note: `-----BEGIN RSA PRIVATE KEY-----\n${S.pem}\n-----END RSA PRIVATE KEY-----`,
         },
       },

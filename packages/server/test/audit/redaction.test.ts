@@ -52,4 +52,38 @@ describe('redaction', () => {
       `app=x&token=${REDACTED}&next=${REDACTED}&flag`,
     );
   });
+
+  it.each([
+    ['sk_live_abcdefghijklmnop', 'stripe live'],
+    ['rk_live_abcdefghijklmnop', 'stripe restricted'],
+    ['sk_test_abcdefghijklmnop', 'stripe test'],
+    ['ASIAABCDEFGHIJKLMNOP', 'aws session'],
+    [`github_pat_${'a'.repeat(30)}`, 'github fine-grained'],
+    ['gho_abcdefghijklmnopqrstuvwxyz0123456789', 'github oauth'],
+  ])('finding 6: replaces %s (%s)', (secret) => {
+    expect(redactText(`before ${secret} after`)).toBe(`before ${REDACTED} after`);
+  });
+
+  it('finding 5: redacts query values by key and by value, keeping every other byte', () => {
+    const query =
+      'service=web&access_token=t0k&PASSWORD=p%40ss&X-Amz-Credential=AK%2F1&sig=s&api_key=k' +
+      '&db=postgres%3A%2F%2Fu%3Apw%40h%2Fx&filter=a%20b&limit=10&flag&AWSAccessKeyId=x';
+    expect(redactQueryString(query)).toBe(
+      'service=web&access_token=[REDACTED]&PASSWORD=[REDACTED]&X-Amz-Credential=[REDACTED]' +
+        '&sig=[REDACTED]&api_key=[REDACTED]&db=[REDACTED]&filter=a%20b&limit=10&flag' +
+        '&AWSAccessKeyId=[REDACTED]',
+    );
+    expect(redactQueryString('since=1h&follow=true')).toBe('since=1h&follow=true');
+  });
+
+  it('finding 5: redacts query strings inside any string and under the query detail', () => {
+    expect(redactText('GET /apps/x/logs?since=1m&token=abc HTTP/1.1')).toBe(
+      `GET /apps/x/logs?since=1m&token=${REDACTED} HTTP/1.1`,
+    );
+    expect(redactDetails({ path: '/apps/x', query: 'token=abc&a=1', key: 'DB_PASSWD' })).toEqual({
+      path: '/apps/x',
+      query: `token=${REDACTED}&a=1`,
+      key: 'DB_PASSWD',
+    });
+  });
 });

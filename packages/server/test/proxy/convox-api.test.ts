@@ -205,6 +205,7 @@ describe('web-safe Convox API', () => {
       masked_keys: [
         'AWS_ACCESS_KEY_ID',
         'AWS_SECRET_ACCESS_KEY',
+        'DATABASE_URL',
         'SECRET_KEY_BASE',
         'STRIPE_API_KEY',
       ],
@@ -249,7 +250,7 @@ describe('web-safe Convox API', () => {
     p.h.audit.clear();
     const all = await call(admin, 'GET', '/api/v1/apps/storefront/env/secrets', undefined, mfa);
     expect((all.body.env as Record<string, string>).STRIPE_API_KEY).toBe('sk_test_mock_storefront');
-    expect(p.h.audit.of('secret.read')).toHaveLength(4);
+    expect(p.h.audit.of('secret.read')).toHaveLength(5);
     for (const e of p.h.audit.of('secret.read'))
       expect(JSON.stringify(e.details)).not.toContain('mock');
   });

@@ -1,6 +1,7 @@
 // Audit query filters (audit.md §12): parsed once from the query string into a typed filter, then
 // turned into SQL for the raw events (time column `ts`) or the aggregated view (`last_seen`).
-// Unknown enum values, malformed timestamps and end < start are 400s.
+// Unknown enum values, malformed timestamps (impossible dates, or instants outside the years
+// 0001-9999 PostgreSQL stores) and end < start are 400s naming the parameter.
 import { BadRequestError } from '../../http/errors.js';
 import { ACTION_TYPES, RESOURCE_TYPES, STATUSES } from '../catalogue.js';
 
@@ -35,7 +36,11 @@ const RANGES: Readonly<Record<string, number | null>> = {
   all: null,
 };
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const RFC3339 =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(?:Z|[+-](\d{2}):(\d{2}))$/i;
+/** The instants whose `toISOString()` PostgreSQL accepts (year 0000 and 5+ digit years it refuses). */
+const EARLIEST = Date.parse('0001-01-01T00:00:00Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
 const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 
 const bad = (field: string, rule: string): BadRequestError =>
@@ -63,13 +68,37 @@ function uuid(params: QueryParams, key: string): string | undefined {
   return v?.toLowerCase();
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+const leap = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** Every field within its calendar range (JS `Date` would roll 2024-02-30 over to March). */
+function fieldsValid(m: RegExpExecArray): boolean {
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0] = m
+    .slice(1, 7)
+    .map(Number);
+  const [offsetHours = 0, offsetMinutes = 0] = m.slice(8, 10).map((v) => Number(v ?? '0'));
+  const days = month === 2 && leap(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  const within = (v: number, max: number): boolean => v >= 0 && v < max;
+  return (
+    day >= 1 &&
+    day <= days &&
+    within(hour, 24) &&
+    within(minute, 60) &&
+    within(second, 60) &&
+    within(offsetHours, 24) &&
+    within(offsetMinutes, 60)
+  );
+}
+
 function time(params: QueryParams, key: string): Date | undefined {
   const v = text(params, key);
   if (v === undefined) return undefined;
+  const m = RFC3339.exec(v);
   const d = new Date(v);
-  if (!RFC3339.test(v) || Number.isNaN(d.getTime())) {
-    throw bad(key, 'must be an RFC 3339 timestamp with Z or an explicit offset');
-  }
+  if (m === null || !fieldsValid(m) || Number.isNaN(d.getTime()))
+    throw bad(key, 'must be an RFC 3339 timestamp with Z or an explicit offset, years 0001-9999');
+  if (d.getTime() < EARLIEST || d.getTime() > LATEST)
+    throw bad(key, 'must lie between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z');
   return d;
 }
 
