@@ -53,7 +53,7 @@ describe('finding 5: query-string secrets are stored verbatim', () => {
       lines: (line) => stdout.push(line),
     });
     await service.startupStep().run();
-    for (const { durable: _d, seq: _s, ...event } of events)
+    for (const { durable: _durable, ...event } of events)
       await service.log.append(event, { durable: true });
     await service.close();
     const admin = await signInWeb(p.h.url, 'admin@example.com');
