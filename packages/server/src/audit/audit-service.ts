@@ -5,14 +5,21 @@ import type { BootstrapStep } from '../bootstrap.js';
 import { FatalStartupError } from '../bootstrap.js';
 import type { Config } from '../config/types.js';
 import type { Database } from '../db/database.js';
+import { warnAboutDatabaseRole } from '../db/role-check.js';
 import { type Clock, systemClock } from '../lib/clock.js';
 import type { Logger } from '../logging/logger.js';
 import { type AnchorBucket, createAnchorBucket } from './anchors/anchor-bucket.js';
 import { AnchorService, ObjectLockMissingError } from './anchors/anchor-service.js';
 import { TerminalCapture } from './capture/terminal-capture.js';
-import { ChainConfigError, checkChainId, checkKeyReuse } from './chain/chain-setup.js';
+import {
+  ChainConfigError,
+  checkChainHead,
+  checkChainId,
+  checkKeyReuse,
+} from './chain/chain-setup.js';
 import { ChainWriter } from './chain/chain-writer.js';
 import { readHead } from './chain/head.js';
+import { ChainTruncatedError } from './chain/head-witness.js';
 import { keyringFromConfig } from './chain/keys.js';
 import { type ChainAuditLog, chainAuditLog } from './chain-audit-log.js';
 import { type LineWriter, stdoutShape, stdoutWriter, unflushedShape } from './stdout-lines.js';
@@ -126,14 +133,23 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     async run() {
       try {
         await checkChainId(db, chainId);
+        await checkChainHead(db, chainId);
         await checkKeyReuse(db, chainId, keyring);
         await anchors?.checkObjectLock(config.audit.anchor?.requireObjectLock ?? true);
       } catch (err) {
-        if (err instanceof ChainConfigError || err instanceof ObjectLockMissingError) {
+        if (err instanceof ChainTruncatedError) {
+          logger.error({ security_alert: true, chain_id: chainId }, err.message);
+        }
+        if (
+          err instanceof ChainConfigError ||
+          err instanceof ObjectLockMissingError ||
+          err instanceof ChainTruncatedError
+        ) {
           throw new FatalStartupError(err.message);
         }
         throw err;
       }
+      await warnAboutDatabaseRole(db, logger);
       await writer.commitNow();
       writer.start();
       await anchors?.start();

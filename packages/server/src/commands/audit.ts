@@ -53,10 +53,12 @@ export async function auditVerifyCommand(flags: VerifyFlags): Promise<number> {
               retentionDays: anchor.retentionDays,
             },
       now: new Date(),
+      embedded: opened.db.kind === 'pglite',
     });
     const code = verifyExitCode(report);
     if (flags.json) out(JSON.stringify(report));
     else if (!flags.quiet || code !== VERIFY_EXIT.ok) out(formatVerifyReport(report));
+    else for (const w of report.warnings) err(`WARNING: ${w}`);
     return code;
   } catch (e) {
     err(`audit verify inconclusive: ${(e as Error).message}`);

@@ -28,8 +28,10 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
           application_name: 'rack-gateway-migrate',
         });
         client.on('error', () => undefined);
+        const runtime = await db.query<{ role: string }>('SELECT current_user AS role');
         await client.connect();
         return {
+          runtimeRole: runtime[0]?.role ?? '',
           async query<T extends Record<string, unknown>>(
             text: string,
             params: readonly unknown[] = [],

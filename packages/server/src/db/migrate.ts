@@ -1,7 +1,9 @@
 // Applies the SQL migrations in order under a global advisory lock, one transaction per migration,
 // recording each in the `rgw_migrations` ledger. Two replicas starting together migrate once:
-// the second waits for the lock, then finds nothing pending.
+// the second waits for the lock, then finds nothing pending. Every run ends by (re)applying the
+// audit role split (audit-roles.ts), so upgrades and tables added later are covered too.
 import { createHash } from 'node:crypto';
+import { secureAuditRoles } from './audit-roles.js';
 import type { SqlRunner } from './database.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
@@ -15,6 +17,8 @@ export interface MigrationStatus {
 
 /** A connection that keeps session state (advisory locks) between calls. */
 export interface MigrationSession extends SqlRunner {
+  /** The role the gateway runs as (DATABASE_URL's); absent = the session's own role. */
+  readonly runtimeRole?: string;
   release(): Promise<void>;
 }
 
@@ -68,6 +72,21 @@ export async function migrationStatus(
   };
 }
 
+async function inTransaction(
+  session: SqlRunner,
+  what: string,
+  fn: () => Promise<void>,
+): Promise<void> {
+  await session.query('BEGIN');
+  try {
+    await fn();
+    await session.query('COMMIT');
+  } catch (err) {
+    await session.query('ROLLBACK');
+    throw new Error(`${what} failed: ${(err as Error).message}`, { cause: err });
+  }
+}
+
 export async function migrate(
   session: MigrationSession,
   migrations: readonly Migration[] = MIGRATIONS,
@@ -81,20 +100,18 @@ export async function migrate(
     const applied: string[] = [];
     for (const m of migrations) {
       if (done.has(m.id)) continue;
-      await session.query('BEGIN');
-      try {
+      await inTransaction(session, `migration ${m.id}`, async () => {
         await session.exec(m.sql);
         await session.query('INSERT INTO rgw_migrations (id, checksum) VALUES ($1, $2)', [
           m.id,
           checksum(m),
         ]);
-        await session.query('COMMIT');
-      } catch (err) {
-        await session.query('ROLLBACK');
-        throw new Error(`migration ${m.id} failed: ${(err as Error).message}`, { cause: err });
-      }
+      });
       applied.push(m.id);
     }
+    await inTransaction(session, 'audit roles', () =>
+      secureAuditRoles(session, session.runtimeRole ?? ''),
+    );
     return applied;
   } finally {
     await session.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [MIGRATION_LOCK_KEY]);

@@ -1,9 +1,11 @@
-// Start-up checks of the chain (audit.md §4.2-4.3, config.md §3.13): the database's chain must be
-// the configured AUDIT_CHAIN_ID, and a key id must never be reused with another secret. Both are
+// Start-up checks of the chain (audit.md §2.1, §4.2-4.3, config.md §3.13): the database's chain must
+// be the configured AUDIT_CHAIN_ID, its head must agree with the head witness (a head that went
+// backwards is never extended), and a key id must never be reused with another secret. All are
 // fatal (exit 2): retrying cannot fix them.
 import type { SqlRunner } from '../../db/database.js';
 import { eventHash } from './encoding.js';
 import { readHeadEvent, storedChainId } from './head.js';
+import { assertHeadIntact, readHeadState } from './head-witness.js';
 import type { AuditKeyring } from './keys.js';
 
 export class ChainConfigError extends Error {
@@ -21,6 +23,11 @@ export async function checkChainId(db: SqlRunner, chainId: string): Promise<void
         `the chain id is fixed at first start: set AUDIT_CHAIN_ID=${stored}.`,
     );
   }
+}
+
+/** Throws ChainTruncatedError when the newest events are not the ones the head witness records. */
+export async function checkChainHead(db: SqlRunner, chainId: string): Promise<void> {
+  assertHeadIntact(chainId, await readHeadState(db, chainId));
 }
 
 export async function checkKeyReuse(

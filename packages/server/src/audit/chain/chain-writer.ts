@@ -7,6 +7,7 @@ import type { Database } from '../../db/database.js';
 import type { Logger } from '../../logging/logger.js';
 import { type BatchContext, type BatchResult, commitBatch } from './commit-batch.js';
 import type { PendingFields, StoredEvent } from './event-fields.js';
+import { ChainTruncatedError } from './head-witness.js';
 
 export interface ChainWriterOptions {
   readonly db: Database;
@@ -178,7 +179,12 @@ export class ChainWriter {
   }
 
   private markUnhealthy(err: unknown): void {
-    if (this.storeOk) {
+    if (this.storeOk && err instanceof ChainTruncatedError) {
+      this.options.logger.error(
+        { security_alert: true, chain_id: err.chainId, queued: this.queue.length },
+        err.message,
+      );
+    } else if (this.storeOk) {
       this.options.logger.error(
         { err: (err as Error)?.message, queued: this.queue.length },
         'audit store unavailable: events stay queued and are retried every second',

@@ -1,13 +1,16 @@
 // One group-commit batch (audit.md §5.1): lock the chain, read the head, assign seq/ts/hashes in
 // queue order, insert every row and fold the aggregated view, all in one transaction. The chain's
 // first event is always audit.chain.create; a configured key id that differs from the head's
-// prepends audit.key.rotate signed with the new key.
+// prepends audit.key.rotate signed with the new key. A head that disagrees with the head witness
+// (events deleted, or the whole table emptied) is never extended: the batch fails with
+// ChainTruncatedError, so the writer turns unhealthy and mutations are refused (fail closed).
 import type { Database, SqlRunner } from '../../db/database.js';
 import { foldIntoView } from '../store/aggregated-store.js';
 import { insertEvents } from '../store/event-rows.js';
 import { eventHash, genesisHash } from './encoding.js';
 import type { PendingFields, StoredEvent } from './event-fields.js';
-import { type ChainHead, lockChain, readHead } from './head.js';
+import { type ChainHead, lockChain } from './head.js';
+import { assertHeadIntact, readHeadState } from './head-witness.js';
 import type { AuditKeyring } from './keys.js';
 import { normaliseEvent } from './normalise.js';
 
@@ -93,7 +96,9 @@ export function commitBatch(
 ): Promise<BatchResult> {
   return db.transaction(async (tx) => {
     await lockChain(tx, ctx.chainId);
-    const head = await readHead(tx, ctx.chainId);
+    const state = await readHeadState(tx, ctx.chainId);
+    assertHeadIntact(ctx.chainId, state);
+    const head = state.events;
     const nowUs = ctx.nowUs();
     const prefix = await prologue(tx, ctx, head, nowUs);
     const all = [...prefix, ...pending];

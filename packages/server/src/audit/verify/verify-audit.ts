@@ -1,11 +1,15 @@
-// `audit verify` as a function (audit.md §15): the chain walk, then the anchors, merged into one
-// report naming the first break. Exit codes: 0 intact, 1 tampering or truncation, 3 inconclusive
+// `audit verify` as a function (audit.md §15): the head witness, the chain walk, then the anchors,
+// merged into one report naming the first break, plus a warning when the connected role could have
+// bypassed the protections itself. Exit codes: 0 intact, 1 tampering or truncation, 3 inconclusive
 // (a key is missing; database or S3 unreachable is reported by the caller as 3 too).
 import type { SqlRunner } from '../../db/database.js';
+import { type AuditRoleCheck, auditRoleCheck } from '../../db/role-check.js';
 import type { AnchorBucket } from '../anchors/anchor-bucket.js';
+import { readHeadState } from '../chain/head-witness.js';
 import type { AuditKeyring } from '../chain/keys.js';
 import { type AnchorCheck, verifyAnchors } from './verify-anchors.js';
 import { type ChainBreak, walkChain } from './verify-chain.js';
+import { witnessBreak } from './verify-head.js';
 
 export interface VerifyOptions {
   readonly db: SqlRunner;
@@ -19,6 +23,8 @@ export interface VerifyOptions {
     readonly retentionDays: number;
   } | null;
   readonly now: Date;
+  /** The database is embedded PGlite (its only session is a superuser). */
+  readonly embedded?: boolean;
 }
 
 export interface VerifyReport {
@@ -26,6 +32,8 @@ export interface VerifyReport {
   readonly chain_id: string;
   readonly checked_events: number;
   readonly head: { readonly seq: number; readonly hash: string } | null;
+  /** What audit.chain_head records (null when it holds nothing for this chain). */
+  readonly witness: { readonly seq: number; readonly hash: string } | null;
   readonly first_break: {
     readonly seq: number;
     readonly reason: string;
@@ -38,6 +46,8 @@ export interface VerifyReport {
     readonly truncated: boolean;
   } | null;
   readonly inconclusive: string | null;
+  readonly database_role: AuditRoleCheck;
+  readonly warnings: readonly string[];
 }
 
 export const VERIFY_EXIT = { ok: 0, broken: 1, usage: 2, inconclusive: 3 } as const;
@@ -51,6 +61,8 @@ async function dbHeadSeq(db: SqlRunner, chainId: string): Promise<number> {
 }
 
 export async function verifyAudit(o: VerifyOptions): Promise<VerifyReport> {
+  const role = await auditRoleCheck(o.db, o.embedded ?? false);
+  const state = await readHeadState(o.db, o.chainId);
   const walk = await walkChain(o.db, o);
   let anchors: AnchorCheck | null = null;
   if (o.anchors !== null) {
@@ -64,7 +76,8 @@ export async function verifyAudit(o: VerifyOptions): Promise<VerifyReport> {
       now: o.now,
     });
   }
-  const breaks = [walk.firstBreak, anchors?.firstBreak ?? null].filter(
+  const headBreak = witnessBreak(state, o.to ?? Number.MAX_SAFE_INTEGER);
+  const breaks = [walk.firstBreak, headBreak, anchors?.firstBreak ?? null].filter(
     (b): b is ChainBreak => b !== null,
   );
   const first = breaks.sort((a, b) => a.seq - b.seq)[0] ?? null;
@@ -73,6 +86,10 @@ export async function verifyAudit(o: VerifyOptions): Promise<VerifyReport> {
     chain_id: o.chainId,
     checked_events: walk.checkedEvents,
     head: walk.head,
+    witness:
+      state.witness === null
+        ? null
+        : { seq: state.witness.seq, hash: state.witness.eventHash.toString('hex') },
     first_break:
       first === null ? null : { seq: first.seq, reason: first.reason, detail: first.detail },
     anchors:
@@ -85,6 +102,8 @@ export async function verifyAudit(o: VerifyOptions): Promise<VerifyReport> {
             truncated: anchors.truncated,
           },
     inconclusive: first?.reason === 'unknown_key' ? first.detail : null,
+    database_role: role,
+    warnings: role.warning === null ? [] : [role.warning],
   };
 }
 
@@ -98,6 +117,7 @@ export function formatVerifyReport(r: VerifyReport): string {
     `audit chain ${r.chain_id}: ${r.ok ? 'INTACT' : r.inconclusive !== null ? 'INCONCLUSIVE' : 'BROKEN'}`,
     `  events checked: ${r.checked_events}`,
     `  head: ${r.head === null ? '(empty)' : `seq ${r.head.seq} ${r.head.hash}`}`,
+    `  head witness: ${r.witness === null ? '(none)' : `seq ${r.witness.seq} ${r.witness.hash}`}`,
   ];
   if (r.anchors === null) lines.push('  anchors: not checked');
   else {
@@ -111,5 +131,6 @@ export function formatVerifyReport(r: VerifyReport): string {
       `  first break: seq ${r.first_break.seq} (${r.first_break.reason}): ${r.first_break.detail}`,
     );
   }
+  for (const w of r.warnings) lines.push(`  WARNING: ${w}`);
   return lines.join('\n');
 }

@@ -15,7 +15,9 @@ export type BreakReason =
   | 'ts_regression'
   | 'anchor_mismatch'
   | 'anchor_missing_in_db'
-  | 'truncated';
+  | 'truncated'
+  | 'witness_missing'
+  | 'witness_mismatch';
 
 export interface ChainBreak {
   readonly seq: number;

@@ -135,6 +135,7 @@ export class VerifyRunner {
                 retentionDays: anchor.retentionDays,
               },
         now: new Date(),
+        embedded: db.kind === 'pglite',
       });
       await this.finish(id, trigger, from, report);
     } catch (err) {

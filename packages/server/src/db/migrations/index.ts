@@ -5,6 +5,7 @@ import { m0002Identity } from './0002-identity.js';
 import { m0003Audit } from './0003-audit.js';
 import { m0004ApiTokens } from './0004-api-tokens.js';
 import { m0005Mfa } from './0005-mfa.js';
+import { m0007AuditHead } from './0007-audit-head.js';
 
 export interface Migration {
   readonly id: string;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0003Audit,
   m0004ApiTokens,
   m0005Mfa,
+  m0007AuditHead,
 ];
