@@ -52,22 +52,23 @@ const FASTIFY_CODES: Readonly<Record<string, { status: number; error: string; me
     },
   };
 
+function exposed(err: GatewayError): Mapped {
+  return {
+    status: err.status,
+    body: { error: err.code, message: err.message, ...err.extra },
+    headers: err.headers,
+  };
+}
+
+/**
+ * The gateway's own exposed error wins over whatever it wraps: `audit_unavailable` after a
+ * mutation reached the rack must not turn into "try again" because its cause is a database error
+ * (a retry would repeat the mutation). Only errors the gateway did not classify are searched for
+ * an unreachable database.
+ */
 export function mapError(err: unknown, requestId: string): Mapped {
-  if (isDatabaseUnreachable(err)) {
-    const unavailable = new DatabaseUnavailableError(err);
-    return {
-      status: unavailable.status,
-      body: { error: unavailable.code, message: unavailable.message },
-      headers: { 'retry-after': '5' },
-    };
-  }
-  if (err instanceof GatewayError && err.expose) {
-    return {
-      status: err.status,
-      body: { error: err.code, message: err.message, ...err.extra },
-      headers: err.headers,
-    };
-  }
+  if (err instanceof GatewayError && err.expose) return exposed(err);
+  if (isDatabaseUnreachable(err)) return exposed(new DatabaseUnavailableError(err));
   if (isFastifyError(err)) {
     const known = FASTIFY_CODES[err.code];
     if (known)

@@ -62,13 +62,21 @@ export class ConflictError extends GatewayError {
 }
 
 export class ServiceUnavailableError extends GatewayError {
-  constructor(code: string, message: string, cause?: unknown) {
-    super(503, code, { message, expose: true, cause });
+  constructor(
+    code: string,
+    message: string,
+    cause?: unknown,
+    headers: Readonly<Record<string, string>> = {},
+  ) {
+    super(503, code, { message, expose: true, cause, headers });
   }
 }
 
+/** Nothing was done, so the client may retry: the only 503 that carries Retry-After. */
 export class DatabaseUnavailableError extends ServiceUnavailableError {
   constructor(cause?: unknown) {
-    super('database_unavailable', 'The database is unavailable; try again shortly.', cause);
+    super('database_unavailable', 'The database is unavailable; try again shortly.', cause, {
+      'retry-after': '5',
+    });
   }
 }
