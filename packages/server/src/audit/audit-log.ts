@@ -41,6 +41,11 @@ export interface AuditLog {
    * rejects when it cannot be (the caller answers 503); `durable: false` (reads, denials) enqueues.
    */
   append(event: AuditEventInput, options: { durable: boolean }): Promise<void>;
+  /**
+   * A durable append that resolves to the event's chain sequence number (null where there is no
+   * chain), so a later event can name it (a mutation's outcome names its attempt).
+   */
+  commit(event: AuditEventInput): Promise<number | null>;
   /** False when mutations must be refused before doing anything (audit.md §6). */
   healthy(): boolean;
 }
@@ -50,6 +55,10 @@ export function loggerAuditLog(logger: Logger): AuditLog {
   return {
     async append(event) {
       logger.info({ log_type: 'audit_pending', ...event }, `audit ${event.action}`);
+    },
+    async commit(event) {
+      logger.info({ log_type: 'audit_pending', ...event }, `audit ${event.action}`);
+      return null;
     },
     healthy: () => true,
   };

@@ -49,7 +49,12 @@ export const RESOURCE_TYPES = [
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
-export const STATUSES = ['success', 'failed', 'denied', 'error', 'alert'] as const;
+/**
+ * `attempt`: a proxied mutation about to be forwarded, recorded durably first (audit.md §6); its
+ * outcome follows as a second event of the same action whose `details.attempt_seq` names it. An
+ * attempt nothing names is "outcome unknown" (the gateway stopped while the rack had the request).
+ */
+export const STATUSES = ['attempt', 'success', 'failed', 'denied', 'error', 'alert'] as const;
 export type AuditStatus = (typeof STATUSES)[number];
 
 export interface ActionSpec {
@@ -74,8 +79,11 @@ const F = 'failed';
 const D = 'denied';
 const E = 'error';
 const AL = 'alert';
+const AT = 'attempt';
 
 const convox = (rt: ResourceType): ActionSpec => a('convox', rt, S, F, D, E);
+/** Rack mutations (the route table's mutation rows) are recorded as an attempt first. */
+const convoxMutation = (rt: ResourceType): ActionSpec => a('convox', rt, AT, S, F, D, E);
 
 export const AUDIT_ACTIONS = {
   'login.start': a('auth', 'auth', S, E),
@@ -130,31 +138,31 @@ export const AUDIT_ACTIONS = {
 
   'app.list': convox('app'),
   'app.read': convox('app'),
-  'app.create': convox('app'),
-  'app.update': convox('app'),
-  'app.delete': convox('app'),
-  'app.restart': convox('app'),
+  'app.create': convoxMutation('app'),
+  'app.update': convoxMutation('app'),
+  'app.delete': convoxMutation('app'),
+  'app.restart': convoxMutation('app'),
   'process.list': convox('process'),
   'process.read': convox('process'),
-  'process.start': convox('process'),
-  'process.terminate': convox('process'),
-  'process.exec.open': a('convox', 'process', S, D, E),
+  'process.start': convoxMutation('process'),
+  'process.terminate': convoxMutation('process'),
+  'process.exec.open': a('convox', 'process', AT, S, D, E),
   'process.exec.close': a('convox', 'process', S, E),
   'log.read': convox('log'),
   'build.list': convox('build'),
   'build.read': convox('build'),
-  'build.create': convox('build'),
-  'build.import': convox('build'),
-  'build.update': convox('build'),
+  'build.create': convoxMutation('build'),
+  'build.import': convoxMutation('build'),
+  'build.update': convoxMutation('build'),
   'release.list': convox('release'),
   'release.read': convox('release'),
-  'release.create': convox('release'),
-  'release.promote': convox('release'),
-  'object.create': convox('object'),
+  'release.create': convoxMutation('release'),
+  'release.promote': convoxMutation('release'),
+  'object.create': convoxMutation('object'),
   'instance.list': convox('instance'),
   'instance.read': convox('instance'),
   'rack.read': convox('rack'),
-  'rack.update': convox('rack'),
+  'rack.update': convoxMutation('rack'),
   'proxy.route_denied': a('convox', 'http', D),
 
   'env.set': a('convox', 'env', S, D),
@@ -198,8 +206,9 @@ const PROXY_DETAILS = [
   'release?',
   'approval?',
   'reason?',
+  'attempt_seq?',
 ];
-const EXEC_OPEN = ['app', 'command', 'tty', 'width', 'height', 'reason?'];
+const EXEC_OPEN = ['app', 'command', 'tty', 'width', 'height', 'reason?', 'attempt_seq?'];
 const EXEC_CLOSE = [
   'duration_ms',
   'exit_code',

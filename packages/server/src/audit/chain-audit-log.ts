@@ -2,6 +2,8 @@
 //
 //   Mutations (gateway API and proxied rack mutations, exec open/close):
 //     1. `requireAuditHealthy(audit)` BEFORE doing anything: throws 503 audit_unavailable.
+//        Rack mutations also `commit` an attempt event (status `attempt`) before forwarding, so a
+//        crash while the rack has the request still leaves it in the log.
 //     2. do the change (or forward to the rack);
 //     3. `await audit.append(event, { durable: true })` BEFORE sending the response: it resolves once
 //        the event is committed and throws AuditUnavailableError (503, "reached the rack but could not
@@ -65,6 +67,7 @@ export function chainAuditLog(
       await admit(READ_BACKPRESSURE_MS, NOT_RECORDED_BEFORE);
       writer.enqueue(fields, false);
     },
+    commit: async (event) => (await appendCommitted(event)).seq,
     healthy: () => writer.healthy(),
   };
 }

@@ -1,19 +1,27 @@
 // Step 7-9 of the rack proxy for HTTP requests (access-control.md §10.2): request policy, forward
-// with the exact wire format, rewrite release/build JSON, and audit — mutations durably before the
-// client sees the answer (audit.md §6). The route guard has already decided who may do what.
+// with the exact wire format, rewrite release/build JSON, and audit. A mutation is recorded twice,
+// durably: its attempt before anything reaches the rack, its outcome (naming the attempt) before
+// the client sees the answer (audit.md §6). The route guard has already decided who may do what.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { grants } from '../access/permissions.js';
 import { appendLater } from '../access/request-audit.js';
+import { AuditUnavailableError, NOT_RECORDED_AFTER } from '../audit/audit-errors.js';
 import type { AuditEventInput } from '../audit/audit-log.js';
-import { ServiceUnavailableError } from '../http/errors.js';
 import type { EnvChange } from './env-rules.js';
 import { formatEnvText, maskEnv, parseEnvText } from './env-rules.js';
-import { forwardHttp } from './forward-http.js';
+import { type ForwardRequest, forwardHttp } from './forward-http.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
-import { envChangeEvents, proxyEvent } from './proxy-audit.js';
+import {
+  attemptLink,
+  envChangeEvents,
+  proxyEvent,
+  recordAttempt,
+  recordForwardFailure,
+} from './proxy-audit.js';
 import type { ProxyContext } from './proxy-context.js';
+import { proxyErrorOf } from './proxy-errors.js';
 import { latestRelease, upstreamIdentity } from './rack-calls.js';
 import type { RackTarget } from './rack-target.js';
 import { prepareRackUpdate } from './rack-update.js';
@@ -137,11 +145,41 @@ async function durable(ctx: ProxyContext, events: readonly AuditEventInput[]): P
   try {
     for (const event of events) await ctx.audit.append(event, { durable: true });
   } catch (err) {
-    throw new ServiceUnavailableError(
-      'audit_unavailable',
-      'The request reached the rack but could not be recorded; it will be recorded when the audit store recovers.',
-      err,
-    );
+    // The rack has the request: the client must not be told to retry (that repeats it).
+    throw new AuditUnavailableError(NOT_RECORDED_AFTER, err);
+  }
+}
+
+interface Forwarded {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Readable | Buffer;
+  readonly learnedId: string | null;
+}
+
+/** Forwards and reads what the client will get; a failed mutation records its outcome first. */
+async function forward(
+  ctx: ProxyContext,
+  request: FastifyRequest,
+  target: RackTarget,
+  upstream: ForwardRequest,
+  attemptSeq: number | null,
+): Promise<Forwarded> {
+  try {
+    const res = await forwardHttp(ctx.upstream, upstream);
+    const out = await responseBody(ctx, request, target, res);
+    return { status: res.status, headers: res.headers, ...out };
+  } catch (err) {
+    if (target.match?.route.mutation) {
+      const httpStatus = proxyErrorOf(err, request.id).status;
+      const extra = attemptLink(attemptSeq);
+      await recordForwardFailure(
+        ctx.audit,
+        request,
+        proxyEvent(request, target, { httpStatus, extra }),
+      );
+    }
+    throw err;
   }
 }
 
@@ -172,30 +210,35 @@ export async function proxyHttp(
     websocket: false,
   });
   if (prepared.length !== null) headers['content-length'] = String(prepared.length);
-  const res = await forwardHttp(ctx.upstream, {
-    method: request.method,
-    target: target.path.target,
-    headers,
-    body: prepared.body,
-  });
-  const out = await responseBody(ctx, request, target, res);
+  const mutation = match.route.mutation;
+  const extra = { ...prepared.details };
+  const attemptSeq = mutation
+    ? await recordAttempt(ctx.audit, proxyEvent(request, target, { httpStatus: null, extra }))
+    : null;
+  const res = await forward(
+    ctx,
+    request,
+    target,
+    { method: request.method, target: target.path.target, headers, body: prepared.body },
+    attemptSeq,
+  );
   const event = proxyEvent(request, target, {
     httpStatus: res.status,
-    learnedId: out.learnedId,
+    learnedId: res.learnedId,
     elapsedMs: reply.elapsedTime,
-    ...(prepared.details ? { extra: prepared.details } : {}),
+    extra: { ...extra, ...attemptLink(attemptSeq) },
   });
-  if (match.route.mutation) {
+  if (mutation) {
     const app = match.params.app ?? '';
     const envEvents =
-      res.status < 300 ? envChangeEvents(request, app, out.learnedId ?? '', prepared.changes) : [];
+      res.status < 300 ? envChangeEvents(request, app, res.learnedId ?? '', prepared.changes) : [];
     await durable(ctx, [event, ...envEvents]);
   } else {
     appendLater(request, ctx.audit, event);
   }
   const relayed = downstreamHeaders(res.headers);
-  if (Buffer.isBuffer(out.body)) relayed['content-length'] = String(out.body.length);
-  return reply.code(res.status).headers(relayed).send(out.body);
+  if (Buffer.isBuffer(res.body)) relayed['content-length'] = String(res.body.length);
+  return reply.code(res.status).headers(relayed).send(res.body);
 }
 
 declare module 'fastify' {

@@ -4,6 +4,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { RackMatch } from '../access/rack-routes.js';
 import { appendLater, eventFor } from '../access/request-audit.js';
+import { AuditUnavailableError, NOT_RECORDED_BEFORE } from '../audit/audit-errors.js';
 import type { AuditEventInput, AuditLog } from '../audit/audit-log.js';
 import type { AuditStatus, ResourceType } from '../audit/catalogue.js';
 import type { EnvChange } from './env-rules.js';
@@ -51,23 +52,26 @@ export function proxyDetails(target: RackTarget): Record<string, unknown> {
   };
 }
 
+export interface ProxyOutcome {
+  /** The status answered to the client; null for the attempt recorded before forwarding. */
+  readonly httpStatus: number | null;
+  readonly learnedId?: string | null;
+  readonly extra?: Record<string, unknown>;
+  /** Time to the rack's answer (fastify's reply.elapsedTime); 0 for socket events. */
+  readonly elapsedMs?: number;
+}
+
 export function proxyEvent(
   request: FastifyRequest,
   target: RackTarget,
-  outcome: {
-    httpStatus: number;
-    learnedId?: string | null;
-    extra?: Record<string, unknown>;
-    /** Time to the rack's answer (fastify's reply.elapsedTime); 0 for socket events. */
-    elapsedMs?: number;
-  },
+  outcome: ProxyOutcome,
 ): AuditEventInput {
   const match = target.match;
   if (match === null) throw new Error('proxyEvent needs a matched rack route');
   const action = match.route.audit;
   return eventFor(request, {
     action,
-    status: statusOf(outcome.httpStatus),
+    status: outcome.httpStatus === null ? 'attempt' : statusOf(outcome.httpStatus),
     resource: resourceOf(match, outcome.learnedId ?? null).slice(0, 255),
     resourceType: action.split('.')[0] as ResourceType,
     rbacDecision: 'allow',
@@ -78,6 +82,42 @@ export function proxyEvent(
       method: target.socket ? 'SOCKET' : request.method,
       ...outcome.extra,
     },
+  });
+}
+
+/**
+ * Step 8 for mutations (audit.md §6): the attempt is committed before anything reaches the rack, so
+ * a crash at any later instant leaves it in the log ("outcome unknown" until its outcome names
+ * it). A store that cannot take it refuses the mutation: nothing was forwarded. Resolves to the
+ * attempt's sequence number (null without a chain), which the outcome carries as `attempt_seq`.
+ */
+export async function recordAttempt(
+  audit: AuditLog,
+  attempt: AuditEventInput,
+): Promise<number | null> {
+  try {
+    return await audit.commit(attempt);
+  } catch (err) {
+    throw new AuditUnavailableError(NOT_RECORDED_BEFORE, err);
+  }
+}
+
+/** The details linking an outcome to its attempt. */
+export const attemptLink = (attemptSeq: number | null): Record<string, unknown> =>
+  attemptSeq === null ? {} : { attempt_seq: attemptSeq };
+
+/**
+ * The outcome of a mutation whose forwarding failed (rack unreachable, timeout, oversized body):
+ * `error`/`failed` with the status the client gets. If even this cannot be recorded the attempt
+ * stays "outcome unknown", which is the truth; the client still learns what the rack did.
+ */
+export async function recordForwardFailure(
+  audit: AuditLog,
+  request: FastifyRequest,
+  outcome: AuditEventInput,
+): Promise<void> {
+  await audit.append(outcome, { durable: true }).catch((err: unknown) => {
+    request.log.error({ err, action: outcome.action }, 'failed mutation outcome not recorded');
   });
 }
 

@@ -68,6 +68,7 @@ export async function setupRackProxy(
   };
   app.decorateRequest('rackTarget', null);
   app.decorateRequest('upstreamSocket', null);
+  app.decorateRequest('auditAttemptSeq', null);
   app.decorateRequest('deferredDenial', null);
   await app.register(fastifyWebsocket, {
     options: { skipUTF8Validation: true, perMessageDeflate: false },

@@ -8,9 +8,9 @@ import type WebSocket from 'ws';
 import { appendLater, eventFor } from '../access/request-audit.js';
 import type { CaptureSession, CloseReason } from '../audit/capture/capture-session.js';
 import { upstreamHeaders } from './headers.js';
-import { proxyEvent } from './proxy-audit.js';
+import { attemptLink, proxyEvent, recordAttempt, recordForwardFailure } from './proxy-audit.js';
 import type { ProxyContext } from './proxy-context.js';
-import { refuseInBand } from './proxy-errors.js';
+import { proxyErrorOf, refuseInBand } from './proxy-errors.js';
 import { upstreamIdentity } from './rack-calls.js';
 import type { RackTarget } from './rack-target.js';
 import type { TerminateReason } from './socket-registry.js';
@@ -61,14 +61,26 @@ export async function dialForSocket(
   const target = targetOf(request);
   const base = ctx.rack.url;
   const path = `${base.pathname.replace(/\/$/, '')}${target.path.rawPath}`;
-  request.upstreamSocket = await dialUpstream({
-    url: `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}${path}`,
-    headers: upstreamHeaders(clientHeaders, ctx.rack, upstreamIdentity(request), {
-      websocket: true,
-    }),
-    origin: `${base.protocol}//${base.host}`,
-    tls: ctx.tls,
-  });
+  // Exec starts a command at the rack as soon as the socket is dialled: its attempt comes first.
+  const mutation = target.match.route.mutation;
+  request.auditAttemptSeq = mutation
+    ? await recordAttempt(ctx.audit, execOpenEvent(request, null, null))
+    : null;
+  try {
+    request.upstreamSocket = await dialUpstream({
+      url: `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}${path}`,
+      headers: upstreamHeaders(clientHeaders, ctx.rack, upstreamIdentity(request), {
+        websocket: true,
+      }),
+      origin: `${base.protocol}//${base.host}`,
+      tls: ctx.tls,
+    });
+  } catch (err) {
+    const httpStatus = proxyErrorOf(err, request.id).status;
+    if (mutation)
+      await recordForwardFailure(ctx.audit, request, execOpenEvent(request, null, httpStatus));
+    throw err;
+  }
 }
 
 function header(request: FastifyRequest, name: string): string {
@@ -99,10 +111,15 @@ async function openCapture(
   });
 }
 
-function execOpenEvent(request: FastifyRequest, capture: CaptureSession | null) {
+/** `process.exec.open`: the attempt (httpStatus null), the upgrade (101) or a failed dial. */
+function execOpenEvent(
+  request: FastifyRequest,
+  capture: CaptureSession | null,
+  httpStatus: number | null,
+) {
   const target = targetOf(request);
   return {
-    ...proxyEvent(request, target, { httpStatus: 101 }),
+    ...proxyEvent(request, target, { httpStatus }),
     terminalSessionId: capture?.id ?? null,
     command: header(request, 'command'),
     details: {
@@ -111,6 +128,7 @@ function execOpenEvent(request: FastifyRequest, capture: CaptureSession | null) 
       tty: header(request, 'tty') !== 'false',
       width: Number(header(request, 'width')) || null,
       height: Number(header(request, 'height')) || null,
+      ...(httpStatus === null ? {} : attemptLink(request.auditAttemptSeq)),
     },
   };
 }
@@ -123,7 +141,7 @@ async function startExec(
   let capture: CaptureSession | null;
   try {
     capture = await openCapture(ctx, request);
-    await ctx.audit.append(execOpenEvent(request, capture), { durable: true });
+    await ctx.audit.append(execOpenEvent(request, capture, 101), { durable: true });
   } catch (err) {
     request.log.error({ err }, 'exec session could not be recorded; refusing it');
     refuseInBand(client, 'session capture unavailable', true);
@@ -215,5 +233,7 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** The rack side of a proxied socket, dialled before the client upgrade completes. */
     upstreamSocket: WebSocket | null;
+    /** Sequence number of the exec socket's attempt event (null for other sockets). */
+    auditAttemptSeq: number | null;
   }
 }

@@ -43,7 +43,7 @@ function ev(user: string, tsUs: number, overrides: Partial<StoredEvent> = {}): S
   };
 }
 
-const fresh = () => ({ latest: new Map(), exec: new Map() });
+const fresh = () => ({ latest: new Map(), exec: new Map(), attempts: new Map() });
 
 describe('aggregated view folding', () => {
   it('folds one actor’s identical events across other actors’ events', () => {

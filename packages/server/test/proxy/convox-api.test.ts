@@ -99,7 +99,7 @@ describe('web-safe Convox API', () => {
     const put = p.rack.requests.list().at(-1);
     expect(put).toMatchObject({ method: 'PUT', path: '/apps/storefront/services/web' });
     expect(put?.form).toEqual({ count: ['3'] });
-    expect(p.h.audit.of('app.update')[0]).toMatchObject({ status: 'success', durable: true });
+    expect(p.h.audit.outcomes('app.update')[0]).toMatchObject({ status: 'success', durable: true });
     const restart = await mutate('POST', '/apps/storefront/services/worker/restart');
     expect(restart.status).toBe(200);
     expect(p.rack.requests.list().at(-1)?.path).toBe('/apps/storefront/services/worker/restart');
@@ -110,7 +110,7 @@ describe('web-safe Convox API', () => {
     const promote = await mutate('POST', '/apps/billing-api/releases/RBILLINGAAC/promote', {});
     expect(promote.status).toBe(200);
     expect(p.rack.requests.list().at(-1)?.form).toEqual({ force: ['false'] });
-    expect(p.h.audit.of('release.promote')[0]).toMatchObject({
+    expect(p.h.audit.outcomes('release.promote')[0]).toMatchObject({
       resource: 'RBILLINGAAC',
       status: 'success',
     });

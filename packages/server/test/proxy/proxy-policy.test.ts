@@ -81,7 +81,10 @@ describe('rack proxy policy', () => {
     expect(
       p.h.audit.of('env.set').map((e) => [e.resource, e.details?.old, e.details?.new]),
     ).toEqual([['docs/LOG_LEVEL', 'info', 'debug']]);
-    expect(p.h.audit.of('release.create')[0]).toMatchObject({ status: 'success', durable: true });
+    expect(p.h.audit.outcomes('release.create')[0]).toMatchObject({
+      status: 'success',
+      durable: true,
+    });
   });
 
   it('refuses a deployer changing API_TOKEN and anyone changing a protected key, with an audit event', async () => {
@@ -163,7 +166,7 @@ describe('rack proxy policy', () => {
     });
     expect(res.status).toBe(200);
     expect(p.rack.requests.list().at(-1)?.form?.parameters).toEqual([parameters]);
-    const [event] = p.h.audit.of('rack.update');
+    const [event] = p.h.audit.outcomes('rack.update');
     expect(event).toMatchObject({ status: 'success', durable: true });
     expect(event?.details?.changes).toEqual({
       DbPassword: { old: null, new: '[REDACTED]' },

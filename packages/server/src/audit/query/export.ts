@@ -5,10 +5,16 @@
 import type { SqlRunner } from '../../db/database.js';
 import { compactUtc } from '../anchors/anchor-payload.js';
 import { HASHED_FIELDS, microsToIso } from '../chain/event-fields.js';
-import { eventSelect, rowToEvent, type StoredEventRow } from '../store/event-rows.js';
+import { eventSelect } from '../store/event-rows.js';
 import { csvLine } from './csv.js';
 import { type AuditFilter, type AuditView, filterSql, rangeStart } from './filters.js';
-import { AGGREGATED_SELECT, presentAggregated } from './present.js';
+import {
+  AGGREGATED_SELECT,
+  OUTCOME_UNKNOWN_SQL,
+  presentAggregated,
+  type RawRow,
+  rawRow,
+} from './present.js';
 
 export type ExportFormat = 'csv' | 'jsonl';
 export const EXPORT_BATCH = 1000;
@@ -26,8 +32,12 @@ export function exportFileName(chainId: string, format: ExportFormat, now: Date)
   return `audit-${chainId}-${compactUtc(now)}.${format}`;
 }
 
-/** Every hashed field, verbatim: hashes in hex, timestamps exact, details as stored text. */
-export function verbatimEvent(e: StoredEventRow): Record<string, unknown> {
+/**
+ * Every hashed field, verbatim: hashes in hex, timestamps exact, details as stored text; then the
+ * derived `outcome_unknown` (not hashed; an offline verifier ignores it).
+ */
+export function verbatimEvent(row: RawRow): Record<string, unknown> {
+  const e = row.event;
   const out: Record<string, unknown> = {};
   for (const [name, kind, column] of HASHED_FIELDS) {
     const v = e[name];
@@ -36,10 +46,11 @@ export function verbatimEvent(e: StoredEventRow): Record<string, unknown> {
     else out[column] = v;
   }
   out.event_hash = e.eventHash.toString('hex');
+  out.outcome_unknown = row.outcomeUnknown;
   return out;
 }
 
-const RAW_COLUMNS = [...HASHED_FIELDS.map(([, , c]) => c), 'event_hash'];
+const RAW_COLUMNS = [...HASHED_FIELDS.map(([, , c]) => c), 'event_hash', 'outcome_unknown'];
 const AGGREGATED_COLUMNS = [
   'id',
   'first_seq',
@@ -60,6 +71,7 @@ const AGGREGATED_COLUMNS = [
   'resource',
   'resource_type',
   'status',
+  'outcome_unknown',
   'rbac_decision',
   'http_status',
   'ip_address',
@@ -77,7 +89,7 @@ function renderer(req: ExportRequest): {
   line: (r: Record<string, unknown>) => string;
 } {
   const shape = (r: Record<string, unknown>): Record<string, unknown> =>
-    req.view === 'raw' ? verbatimEvent(rowToEvent(r)) : presentAggregated(r);
+    req.view === 'raw' ? verbatimEvent(rawRow(r)) : presentAggregated(r);
   if (req.format === 'jsonl') return { header: '', line: (r) => `${JSON.stringify(shape(r))}\n` };
   const columns = req.view === 'raw' ? RAW_COLUMNS : AGGREGATED_COLUMNS;
   return {
@@ -102,7 +114,8 @@ export async function* exportAudit(
   const where = filterSql(req.filter, req.view, rangeStart(req.filter, req.now), req.chainId);
   const key = req.view === 'raw' ? 't.seq' : 't.last_seq';
   const table = req.view === 'raw' ? 'audit.audit_event' : 'audit.audit_event_aggregated';
-  const select = req.view === 'raw' ? eventSelect('t') : AGGREGATED_SELECT;
+  const select =
+    req.view === 'raw' ? `${eventSelect('t')}, ${OUTCOME_UNKNOWN_SQL}` : AGGREGATED_SELECT;
   const size = req.batchSize ?? EXPORT_BATCH;
   const { header, line } = renderer(req);
   if (header !== '') yield header;

@@ -1,14 +1,16 @@
 // List, stats, single event and chain status (audit.md §12) as plain functions over the database.
 // Lists are newest first by `seq` (raw) or `last_seq` (aggregated) with keyset pagination.
 import type { SqlRunner } from '../../db/database.js';
-import { EVENT_SELECT, eventSelect, rowToEvent } from '../store/event-rows.js';
+import { eventSelect } from '../store/event-rows.js';
 import { decodeCursor, encodeCursor, filterHash } from './cursor.js';
 import { type AuditFilter, type AuditView, filterSql, rangeStart } from './filters.js';
 import {
   AGGREGATED_SELECT,
+  OUTCOME_UNKNOWN_SQL,
   presentAggregated,
   presentEvent,
   presentEventWithHashes,
+  rawRow,
 } from './present.js';
 
 export const EXACT_TOTAL_MAX = 100_000;
@@ -70,7 +72,8 @@ export async function listAudit(db: SqlRunner, req: ListRequest): Promise<ListPa
     sinceMs === null ? null : new Date(sinceMs),
     req.chainId,
   );
-  const select = req.view === 'raw' ? eventSelect('t') : AGGREGATED_SELECT;
+  const select =
+    req.view === 'raw' ? `${eventSelect('t')}, ${OUTCOME_UNKNOWN_SQL}` : AGGREGATED_SELECT;
   const params = [...where.params, state?.before ?? Number.MAX_SAFE_INTEGER, req.limit + 1];
   const rows = await db.query(
     `SELECT ${select} FROM ${TABLE[req.view]} t WHERE ${where.sql} AND ${KEY[req.view]} < $${params.length - 1}
@@ -79,7 +82,7 @@ export async function listAudit(db: SqlRunner, req: ListRequest): Promise<ListPa
   );
   const page = rows.slice(0, req.limit);
   const items =
-    req.view === 'raw' ? page.map((r) => presentEvent(rowToEvent(r))) : page.map(presentAggregated);
+    req.view === 'raw' ? page.map((r) => presentEvent(rawRow(r))) : page.map(presentAggregated);
   const last = items[items.length - 1];
   const lastKey = Number(req.view === 'raw' ? last?.seq : last?.last_seq);
   const next =
@@ -132,8 +135,9 @@ export async function eventBySeq(
   seq: number,
 ): Promise<Record<string, unknown> | null> {
   const rows = await db.query(
-    `SELECT ${EVENT_SELECT} FROM audit.audit_event e WHERE e.chain_id = $1 AND e.seq = $2`,
+    `SELECT ${eventSelect('t')}, ${OUTCOME_UNKNOWN_SQL} FROM audit.audit_event t
+     WHERE t.chain_id = $1 AND t.seq = $2`,
     [chainId, seq],
   );
-  return rows[0] === undefined ? null : presentEventWithHashes(rowToEvent(rows[0]));
+  return rows[0] === undefined ? null : presentEventWithHashes(rawRow(rows[0]));
 }

@@ -1,20 +1,49 @@
 // API shapes of audit rows (response allowlists): raw events, the single event with its hashes,
-// and aggregated rows. Exec rows of the aggregated view are shown as `process.exec`.
+// and aggregated rows. Exec rows of the aggregated view are shown as `process.exec`. Every row says
+// whether it is a mutation's attempt whose outcome was never recorded (`outcome_unknown`): the
+// gateway stopped while the rack had the request, so nobody knows whether it took effect. There is
+// no grace period: an attempt is "outcome unknown" until its outcome lands (normally milliseconds).
 import { microsToIso } from '../chain/event-fields.js';
 import { fullEventJson, parseDetails } from '../stdout-lines.js';
-import type { StoredEventRow } from '../store/event-rows.js';
+import { rowToEvent, type StoredEventRow } from '../store/event-rows.js';
 
-export function presentEvent(e: StoredEventRow): Record<string, unknown> {
-  return { seq: e.seq, ts: microsToIso(e.tsUs), ...fullEventJson(e) };
+/**
+ * SELECT expression over raw events (alias `t`): an attempt that no later event of the same
+ * request names as its outcome (`details.attempt_seq`). The request id index finds the candidates.
+ */
+export const OUTCOME_UNKNOWN_SQL = `(t.status = 'attempt' AND NOT EXISTS (
+  SELECT 1 FROM audit.audit_event o WHERE o.chain_id = t.chain_id AND o.request_id = t.request_id
+    AND o.seq > t.seq AND o.status <> 'attempt' AND (o.details::json ->> 'attempt_seq') = t.seq::text
+)) AS outcome_unknown`;
+
+/** A raw event row selected with OUTCOME_UNKNOWN_SQL. */
+export interface RawRow {
+  readonly event: StoredEventRow;
+  readonly outcomeUnknown: boolean;
 }
 
-export function presentEventWithHashes(e: StoredEventRow): Record<string, unknown> {
+export function rawRow(r: Record<string, unknown>): RawRow {
+  return { event: rowToEvent(r), outcomeUnknown: r.outcome_unknown === true };
+}
+
+export function presentEvent(row: RawRow): Record<string, unknown> {
+  const e = row.event;
+  return {
+    seq: e.seq,
+    ts: microsToIso(e.tsUs),
+    ...fullEventJson(e),
+    outcome_unknown: row.outcomeUnknown,
+  };
+}
+
+export function presentEventWithHashes(row: RawRow): Record<string, unknown> {
+  const e = row.event;
   return {
     chain_id: e.chainId,
     key_id: e.keyId,
     previous_hash: e.previousHash.toString('hex'),
     event_hash: e.eventHash.toString('hex'),
-    ...presentEvent(e),
+    ...presentEvent(row),
   };
 }
 
@@ -55,6 +84,8 @@ export function presentAggregated(r: Record<string, unknown>): Record<string, un
     resource: r.resource,
     resource_type: r.resource_type,
     status: r.status,
+    // A pending attempt row: its outcome would have taken the row over (aggregate-fold.ts).
+    outcome_unknown: r.status === 'attempt',
     rbac_decision: r.rbac_decision,
     http_status: nOrNull(r.http_status),
     ip_address: r.ip_address,

@@ -5,6 +5,7 @@ import { microsToIso, type StoredEvent } from '../chain/event-fields.js';
 import { lockChain } from '../chain/head.js';
 import {
   actorKey,
+  attemptSeqOf,
   existingRow,
   type FoldRow,
   type FoldState,
@@ -49,9 +50,20 @@ async function loadState(
   ];
   const latestRows = await tx.query<Record<string, unknown>>(
     `SELECT DISTINCT ON (g.actor_key) ${LATEST_COLUMNS} FROM audit.audit_event_aggregated g
-     WHERE g.chain_id = $1 AND g.actor_key = ANY($2::text[]) ORDER BY g.actor_key, g.last_seq DESC`,
+     WHERE g.chain_id = $1 AND g.actor_key = ANY($2::text[]) AND g.status <> 'attempt'
+     ORDER BY g.actor_key, g.last_seq DESC`,
     [chainId, actors],
   );
+  const attemptSeqs = events.map(attemptSeqOf).filter((n): n is number => n !== null);
+  // A pending attempt row has only its attempt, so its last_seq is the attempt's seq (indexed).
+  const attemptRows =
+    attemptSeqs.length === 0
+      ? []
+      : await tx.query<Record<string, unknown>>(
+          `SELECT ${LATEST_COLUMNS} FROM audit.audit_event_aggregated g
+           WHERE g.chain_id = $1 AND g.last_seq = ANY($2::bigint[]) AND g.status = 'attempt'`,
+          [chainId, attemptSeqs],
+        );
   const execRows =
     sessions.length === 0
       ? []
@@ -73,7 +85,10 @@ async function loadState(
   for (const r of execRows as unknown as LatestDbRow[]) {
     if (r.terminal_session_id !== null) exec.set(r.terminal_session_id, rowFor(r));
   }
-  return { latest, exec };
+  const attempts = new Map<number, FoldRow>();
+  for (const r of attemptRows as unknown as LatestDbRow[])
+    attempts.set(Number(r.last_seq), rowFor(r));
+  return { latest, exec, attempts };
 }
 
 const INSERT_COLUMNS = [
@@ -120,9 +135,9 @@ function insertValues(chainId: string, r: FoldRow): unknown[] {
     chainId,
     r.actorKey,
     r.groupKey,
-    e.seq,
+    r.firstSeq,
     r.lastSeq,
-    microsToIso(e.tsUs),
+    microsToIso(r.firstSeenUs),
     microsToIso(r.lastSeenUs),
     r.addCount,
     r.min ?? 0,
@@ -166,9 +181,39 @@ FROM unnest($1::bigint[], $2::integer[], $3::integer[], $4::integer[], $5::bigin
   $7::timestamptz[], $8::text[], $9::integer[], $10::bigint[]) AS u(id, n, mn, mx, sm, ls, lseen, st, ec, dm)
 WHERE a.id = u.id`;
 
+/** An attempt row taken over by its outcome: every grouping field and the timings rewritten. */
+const REPLACED = INSERT_COLUMNS.filter(
+  ([c]) => !['chain_id', 'first_seq', 'first_seen', 'event_count'].includes(c),
+);
+const REPLACE_SQL = `UPDATE audit.audit_event_aggregated a SET event_count = a.event_count + u.n,
+  ${REPLACED.map(([c]) => `${c} = u.${c}`).join(', ')}
+FROM unnest($1::bigint[], $2::integer[], ${REPLACED.map(([, t], i) => `$${i + 3}::${t}[]`).join(', ')})
+  AS u(id, n, ${REPLACED.map(([c]) => c).join(', ')})
+WHERE a.id = u.id`;
+
+async function writeReplaced(
+  tx: SqlRunner,
+  chainId: string,
+  rows: readonly FoldRow[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const names = INSERT_COLUMNS.map(([c]) => c as string);
+  const values = rows.map((r) => insertValues(chainId, r));
+  await tx.query(REPLACE_SQL, [
+    rows.map((r) => r.id),
+    rows.map((r) => r.addCount),
+    ...REPLACED.map(([c]) => values.map((v) => v[names.indexOf(c)])),
+  ]);
+}
+
 async function writePlan(tx: SqlRunner, chainId: string, rows: readonly FoldRow[]): Promise<void> {
   const inserts = rows.filter((r) => r.id === null);
-  const updates = rows.filter((r) => r.id !== null);
+  const updates = rows.filter((r) => r.id !== null && !r.replace);
+  await writeReplaced(
+    tx,
+    chainId,
+    rows.filter((r) => r.replace),
+  );
   if (inserts.length > 0) {
     const values = inserts.map((r) => insertValues(chainId, r));
     await tx.query(
