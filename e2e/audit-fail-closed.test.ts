@@ -74,4 +74,32 @@ describe.skipIf(baseUrl === null)('audit fail-closed with PostgreSQL down', () =
     expect(apps.status).toBe(200);
     expect(gateway.child.exitCode).toBeNull();
   });
+
+  it('finding 4: wrong error after a mutation reached the rack — audit_unavailable, no Retry-After', async () => {
+    const uploads = '/apps/storefront/objects/tmp/';
+    const atRack = (seq: number) =>
+      rack.requests.list(seq).filter((r) => r.method === 'POST' && r.path.startsWith(uploads));
+    const since = rack.requests.list().at(-1)?.seq ?? 0;
+    // The rack holds the upload, so PostgreSQL can go away between forwarding and the outcome.
+    rack.faults.add({
+      match: { method: 'POST', path: `${uploads}*` },
+      effect: { latencyMs: 1500 },
+    });
+    const answer = fetch(`${gateway.url}/api/v1/rack-proxy${uploads}finding-4.bin`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(16, 4),
+    });
+    await waitFor(async () => atRack(since).length === 1, 30_000, 'upload at the rack');
+    await proxy.stop();
+    const res = await answer;
+    expect(res.status).toBe(503);
+    expect(res.headers.get('x-error-reason')).toBe('audit_unavailable');
+    expect(res.headers.get('retry-after')).toBeNull();
+    expect(await res.text()).toContain('The request reached the rack but could not be recorded');
+    expect(atRack(since)).toHaveLength(1);
+    rack.faults.clear();
+    await proxy.start();
+    await waitFor(async () => (await gateway.health()).status === 200, 30_000, 'health back to ok');
+  });
 });
