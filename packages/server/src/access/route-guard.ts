@@ -16,9 +16,10 @@ import {
   rateLimitHeaders,
   type Take,
 } from '../http/rate-limit.js';
-import type { Authenticator, CredentialContext } from '../identity/authenticate.js';
+import type { CredentialContext } from '../identity/authenticate.js';
 import type { CookieNames } from '../identity/cookies.js';
 import type { Csrf } from '../identity/csrf.js';
+import type { LimitedAuthenticator } from '../identity/limited-authenticate.js';
 import type { MfaMethods } from '../identity/mfa-hooks.js';
 import type { Clock } from '../lib/clock.js';
 import {
@@ -55,7 +56,7 @@ export interface GuardDeps {
   readonly config: Config;
   readonly clock: Clock;
   readonly audit: AuditLog;
-  readonly authenticate: Authenticator;
+  readonly authenticate: LimitedAuthenticator;
   readonly csrf: Csrf;
   readonly cookies: CookieNames;
   readonly limiter: RateLimiter;
@@ -209,11 +210,6 @@ function refusal(t: Extract<Take, { ok: false }>): Deny {
 }
 
 function rateLimit(deps: GuardDeps, request: FastifyRequest, route: GatewayRoute): Decision {
-  const blocked = deps.limiter.blocked(request.ip);
-  if (!blocked.ok) {
-    auditRateLimit(deps, request, 'api', blocked.limit);
-    return refusal(blocked);
-  }
   if (route.rateLimit === undefined) return ALLOW;
   const taken = deps.limiter.take(route.rateLimit, request.ip);
   if (taken.ok) return ALLOW;
@@ -226,12 +222,19 @@ async function authenticate(
   request: FastifyRequest,
   route: GatewayRoute,
 ): Promise<Decision> {
-  const auth = await deps.authenticate(request.headers, request.cookies[deps.cookies.session], {
+  const context = {
     ip: request.ip,
     userAgent: request.headers['user-agent'] ?? '',
     requestId: request.id,
     now: request.startedAt ?? deps.clock.now(),
-  });
+  };
+  const cookie = request.cookies[deps.cookies.session];
+  const publicRoute = route.permission === 'public';
+  const auth = await deps.authenticate(request.headers, cookie, context, publicRoute);
+  if (auth.status === 'throttled') {
+    auditRateLimit(deps, request, 'api', auth.refusal.limit);
+    return refusal(auth.refusal);
+  }
   if (auth.status === 'authenticated') {
     request.principal = auth.principal;
     request.credential = auth.credential;
@@ -240,10 +243,8 @@ async function authenticate(
     return ALLOW;
   }
   // Public routes (login, the SPA and its assets) serve anonymous callers even with a stale
-  // credential, and a stale cookie there does not count toward the `api` block.
-  if (auth.status === 'anonymous' || route.permission === 'public') return ALLOW;
-  if (auth.credentialFailure && auth.error === 'unauthenticated')
-    deps.limiter.recordCredentialFailure(request.ip);
+  // credential, and a stale cookie there does not count toward the `api` limits.
+  if (auth.status === 'anonymous' || publicRoute) return ALLOW;
   return deny(auth.error);
 }
 

@@ -1,6 +1,6 @@
 // Per-client-IP token buckets, one per limiter (identity.md §13): refill RATE_LIMIT_RPS, capacity
-// RATE_LIMIT_BURST. The `api` limiter blocks an IP on every route for the rest of the minute after
-// more than 20 failed credential checks within 60 s. Kept per replica; idle entries are evicted.
+// RATE_LIMIT_BURST. Kept per replica; idle entries are evicted. The `api` limiter (failed
+// credential checks per address and credential) is identity/credential-failures.ts.
 import type { RateLimiterName } from '../access/route-types.js';
 import type { Clock } from '../lib/clock.js';
 
@@ -16,8 +16,6 @@ export type Take =
     };
 
 const IDLE_EVICT_MS = 5 * 60_000;
-const FAILURE_WINDOW_MS = 60_000;
-const FAILURE_LIMIT = 20;
 
 interface Bucket {
   tokens: number;
@@ -26,8 +24,6 @@ interface Bucket {
 
 export class RateLimiter {
   private readonly buckets = new Map<string, Bucket>();
-  private readonly failures = new Map<string, number[]>();
-  private readonly blockedUntil = new Map<string, number>();
   private lastSweep = 0;
 
   constructor(private readonly options: { rps: number; burst: number; clock: Clock }) {}
@@ -59,38 +55,10 @@ export class RateLimiter {
     };
   }
 
-  /** The `api` block: refused when the IP failed too many credential checks this minute. */
-  blocked(ip: string): Take {
-    const now = this.options.clock.now().getTime();
-    const until = this.blockedUntil.get(ip);
-    if (until === undefined || until <= now) return { ok: true };
-    const wait = Math.ceil((until - now) / 1000);
-    return {
-      ok: false,
-      retryAfterSeconds: wait,
-      resetAt: Math.ceil(until / 1000),
-      limit: FAILURE_LIMIT,
-    };
-  }
-
-  recordCredentialFailure(ip: string): void {
-    const now = this.options.clock.now().getTime();
-    const recent = (this.failures.get(ip) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
-    recent.push(now);
-    this.failures.set(ip, recent);
-    if (recent.length > FAILURE_LIMIT) {
-      const first = recent[0] ?? now;
-      this.blockedUntil.set(ip, Math.max(now + 1000, first + FAILURE_WINDOW_MS));
-    }
-  }
-
   private sweep(now: number): void {
     if (now - this.lastSweep < IDLE_EVICT_MS) return;
     this.lastSweep = now;
     for (const [key, b] of this.buckets) if (now - b.at > IDLE_EVICT_MS) this.buckets.delete(key);
-    for (const [ip, times] of this.failures)
-      if (times.every((t) => now - t > IDLE_EVICT_MS)) this.failures.delete(ip);
-    for (const [ip, until] of this.blockedUntil) if (until < now) this.blockedUntil.delete(ip);
   }
 }
 

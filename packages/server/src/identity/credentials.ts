@@ -83,3 +83,19 @@ export function readCredential(
     inline: split.inline ?? headerInline,
   };
 }
+
+/**
+ * What identifies the presented credential for the failure limits (identity.md §13): its token
+ * with any inline-MFA suffix dropped (a fresh code does not make it another credential), or the
+ * raw value when it does not parse; null when nothing is presented.
+ */
+export function credentialIdentity(
+  headers: Record<string, string | string[] | undefined>,
+  sessionCookie: string | undefined,
+): string | null {
+  const presented = readCredential(headers, sessionCookie);
+  if (presented.kind === 'none') return null;
+  if (presented.kind === 'session' || presented.kind === 'api_token') return presented.token;
+  const authorization = headers.authorization;
+  return typeof authorization === 'string' ? authorization : (sessionCookie ?? '');
+}

@@ -11,8 +11,10 @@ import type { Clock } from '../lib/clock.js';
 import { readSettings, type SettingsStore } from '../settings/settings-store.js';
 import { type ApiTokenResolver, createAuthenticator, UNKNOWN_API_TOKENS } from './authenticate.js';
 import { cookieNames } from './cookies.js';
+import { CredentialFailures } from './credential-failures.js';
 import { createCsrf } from './csrf.js';
 import { registerInfoRoute } from './info-route.js';
+import { limitCredentialFailures } from './limited-authenticate.js';
 import { registerCliApprovalRoutes } from './login/cli-approval.js';
 import { registerCliCompleteRoute } from './login/cli-complete.js';
 import { registerCliLoginRoutes } from './login/cli-login.js';
@@ -64,12 +66,15 @@ export function registerIdentity(app: FastifyInstance, options: IdentityOptions)
     mfa,
     settings,
     throttle: new RateLimitAuditThrottle(clock),
-    authenticate: createAuthenticator({
-      db,
-      mfa,
-      settings,
-      apiTokens: options.apiTokens ?? UNKNOWN_API_TOKENS,
-    }),
+    authenticate: limitCredentialFailures(
+      createAuthenticator({
+        db,
+        mfa,
+        settings,
+        apiTokens: options.apiTokens ?? UNKNOWN_API_TOKENS,
+      }),
+      new CredentialFailures(clock),
+    ),
   });
   const login = { config, db, clock, oidc, mfa, settings, audit, cookies };
   registerWebLoginRoutes(app, login);

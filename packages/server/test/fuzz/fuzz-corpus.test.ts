@@ -118,7 +118,7 @@ describe('hostile input at the edge', () => {
     const base = { accept: 'application/json', 'content-type': 'application/json' };
     if (caller === 'anonymous') return base;
     const s = await t.session('admin@example.com');
-    const credential = path.startsWith('/api/v1/rack-proxy/')
+    const credential: Record<string, string> = path.startsWith('/api/v1/rack-proxy/')
       ? { authorization: `Bearer ${s.token}` }
       : { cookie: s.cookie, 'x-csrf-token': s.csrf, origin: t.config.server.publicUrl.origin };
     return { ...base, ...credential, 'x-mfa-totp': FAKE_TOTP_CODE };
