@@ -2,10 +2,14 @@
 // two processes × 5 concurrent writers × 1,000 events form one unbroken chain and
 // `rack-gateway-server audit verify` exits 0; after a superuser edits one row (triggers disabled),
 // deletes one, or deletes the newest rows past an S3 anchor, it exits 1 naming the first bad seq.
+// Issue 10 finding 2, with real gateway processes on PGlite and PostgreSQL: a gateway stopped, its
+// newest events deleted and started again refuses to extend the chain (exit 2, SECURITY line), and
+// verify says truncated without any anchor.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOAD_CHAIN, LOAD_KEY, LOAD_SECRET_HEX } from '../bench/audit-load.ts';
@@ -15,6 +19,8 @@ import {
   type S3Server,
   startS3Server,
 } from '../packages/server/test/audit/s3-server.ts';
+import { startGateway } from './support/gateway-process.ts';
+import { waitFor } from './support/ports.ts';
 import { createEmptyDatabase, dropDatabase, postgresUrl } from './support/postgres.ts';
 
 const baseUrl = postgresUrl();
@@ -175,3 +181,130 @@ describe.skipIf(baseUrl === null || !motoAvailable())('audit anchors and truncat
     expect(truncated.report.first_break).toMatchObject({ seq: 4992, reason: 'truncated' });
   });
 });
+
+interface Engine {
+  readonly name: string;
+  env(): Record<string, string>;
+  /** Runs `sql` with the audit_event triggers disabled, as a superuser (or the data dir's owner). */
+  tamper(sql: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+const TAMPER = (sql: string) => [
+  'ALTER TABLE audit.audit_event DISABLE TRIGGER USER',
+  sql,
+  'ALTER TABLE audit.audit_event ENABLE TRIGGER USER',
+];
+const COUNT = 'SELECT count(*)::int AS n FROM audit.audit_event';
+
+function pgliteEngine(): Engine {
+  const dataDir = mkdtempSync(join(tmpdir(), 'rgw-e2e-truncate-'));
+  const open = () => PGlite.create({ dataDir: join(dataDir, 'pgdata') });
+  return {
+    name: 'PGlite',
+    env: () => {
+      const { DATABASE_URL: _unused, ...env } = serverEnv('', { RGW_DATA_DIR: dataDir });
+      return env;
+    },
+    async tamper(sql) {
+      const db = await open();
+      for (const statement of TAMPER(sql)) await db.query(statement);
+      await db.close();
+    },
+    async count() {
+      const db = await open();
+      const rows = await db.query<{ n: number }>(COUNT);
+      await db.close();
+      return rows.rows[0]?.n ?? -1;
+    },
+  };
+}
+
+function postgresEngine(url: () => string): Engine {
+  return {
+    name: 'PostgreSQL',
+    env: () => serverEnv(url()),
+    tamper: (sql) => superuser(url(), sql),
+    async count() {
+      const c = new pg.Client({ connectionString: url() });
+      await c.connect();
+      const rows = await c.query<{ n: number }>(COUNT).finally(() => c.end());
+      return rows.rows[0]?.n ?? -1;
+    },
+  };
+}
+
+async function runUntilStarted(env: Record<string, string>): Promise<void> {
+  const gateway = await startGateway({ args: ['serve'], env });
+  await waitFor(
+    async () => gateway.output().includes('"action":"system.start"'),
+    90_000,
+    `system.start\n${gateway.output()}`,
+  );
+  expect(await gateway.stop()).toBe(0);
+}
+
+function truncationSuite(engine: () => Engine): void {
+  let head = 0;
+  it('stop the gateway, delete the tail, start again: start-up refuses loudly (exit 2) and verify says truncated', async () => {
+    const e = engine();
+    await runUntilStarted(e.env());
+    await runUntilStarted(e.env());
+    head = await e.count();
+    expect(head).toBeGreaterThanOrEqual(3);
+    const kept = head - 2;
+    await e.tamper(`DELETE FROM audit.audit_event WHERE seq > ${kept}`);
+    const restarted = await startGateway({ args: ['serve'], env: e.env() });
+    expect(await new Promise((r) => restarted.child.once('exit', r))).toBe(2);
+    expect(restarted.output()).toContain(
+      `SECURITY: the audit chain "rgw-load" was truncated: the head witness (audit.chain_head) records seq ${head} `,
+    );
+    expect(restarted.output()).toContain(
+      `but the newest event is seq ${kept}: seq ${kept + 1}–${head} are missing. Refusing to append`,
+    );
+    expect(restarted.output()).toMatch(/"security_alert":true/);
+    expect(await e.count()).toBe(kept);
+    const { code, report } = verifyJson(e.env());
+    expect(code).toBe(1);
+    expect(report.first_break).toMatchObject({ seq: kept + 1, reason: 'truncated' });
+    expect(report.witness).toMatchObject({ seq: head });
+    expect((report.warnings as string[])[0]).toMatch(/embedded PGlite|superuser/);
+    const human = cli(['audit', 'verify', '--no-anchors'], e.env());
+    expect(human.stdout).toContain(`first break: seq ${kept + 1} (truncated)`);
+    expect(human.stdout).toContain('WARNING: ');
+  });
+
+  it('an emptied table is truncated, and start-up does not start a new chain on top of it', async () => {
+    const e = engine();
+    await e.tamper('TRUNCATE audit.audit_event');
+    const restarted = await startGateway({ args: ['serve'], env: e.env() });
+    expect(await new Promise((r) => restarted.child.once('exit', r))).toBe(2);
+    expect(restarted.output()).toMatch(
+      new RegExp(`records seq ${head} .* but the chain has no events`),
+    );
+    expect(await e.count()).toBe(0);
+    const { code, report } = verifyJson(e.env());
+    expect(code).toBe(1);
+    expect(report.first_break).toMatchObject({ seq: 1, reason: 'truncated' });
+  });
+}
+
+describe('finding 2: audit truncation is not detected without anchors (gateway processes, PGlite)', () => {
+  const engine = pgliteEngine();
+  truncationSuite(() => engine);
+});
+
+describe.skipIf(baseUrl === null)(
+  'finding 2: audit truncation is not detected without anchors (gateway processes, PostgreSQL)',
+  () => {
+    let url = '';
+    beforeAll(async () => {
+      url = await createEmptyDatabase(baseUrl ?? '');
+    });
+    afterAll(async () => {
+      if (url) await dropDatabase(url);
+    });
+    const engine = postgresEngine(() => url);
+    truncationSuite(() => engine);
+  },
+);
