@@ -4,6 +4,10 @@
 // failures, the fifth locks the account exactly once, and the right code afterwards is refused.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUserByEmail } from '../../src/identity/users/user-store.js';
+import { mfaDependencies } from '../../src/mfa/mfa-plugin.js';
+import { verifyCode } from '../../src/mfa/verification.js';
+import { createSettingsStore } from '../../src/settings/settings-store.js';
+import { silentLogger } from '../support/test-db.js';
 import {
   type Call,
   call,
@@ -40,11 +44,14 @@ async function failedAttempts(email: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-/** What a burst did: at most 5 failures evaluated, one lock, one `mfa.lockout`. */
-async function expectOneLock(email: string, answers: readonly Call[]): Promise<void> {
-  const statuses = new Set(answers.map((a) => a.status));
-  expect([...statuses].every((s) => s === 401 || s === 403)).toBe(true);
+/** Only refusals, four of them failures: the fifth failure answers account_locked. */
+function expectRefusals(answers: readonly Call[]): void {
+  expect(answers.every((a) => a.status === 401 || a.status === 403)).toBe(true);
   expect(answers.filter((a) => a.body.error === 'mfa_verification_failed')).toHaveLength(4);
+}
+
+/** What a burst did: at most 5 failures evaluated, one lock, one `mfa.lockout`. */
+async function expectOneLock(email: string): Promise<void> {
   expect(await failedAttempts(email)).toBe(5);
   const failed = h.audit.of('mfa.verify').filter((e) => e.status === 'failed');
   expect(failed).toHaveLength(5);
@@ -65,7 +72,8 @@ describe('finding 1: MFA attempt limits fail under concurrency', () => {
         headers: { 'x-mfa-totp': code },
       });
     const answers = await Promise.all(wrongCodes(admin, BURST).map(create));
-    await expectOneLock('admin@example.com', answers);
+    expectRefusals(answers);
+    await expectOneLock('admin@example.com');
     const right = await create(freshCode(h, admin), BURST);
     expect(right.status).toBe(403);
     expect(right.body.error).toBe('account_locked');
@@ -84,10 +92,47 @@ describe('finding 1: MFA attempt limits fail under concurrency', () => {
         headers: { 'x-forwarded-for': `198.51.100.${i % 250}` },
       });
     const answers = await Promise.all(wrongCodes(p, BURST).map(verify));
-    await expectOneLock('ops@example.com', answers);
+    expectRefusals(answers);
+    await expectOneLock('ops@example.com');
     const right = await verify(freshCode(h, p), 251);
     expect(right.status).toBe(403);
     expect(right.body.error).toBe('account_locked');
     expect(h.audit.of('login.complete')).toHaveLength(0);
+  });
+
+  it(`${BURST} concurrent verifyCode calls (every caller's path) evaluate at most 5`, async () => {
+    const viewer = await enrolledPerson(h, 'viewer@example.com');
+    const user = await findUserByEmail(h.database.db, 'viewer@example.com');
+    const db = h.database.db;
+    const settings = createSettingsStore({ db, clock: h.clock, logger: silentLogger, env: {} });
+    const deps = mfaDependencies({
+      config: h.config,
+      db,
+      clock: h.clock,
+      audit: h.audit,
+      settings,
+    });
+    h.audit.clear();
+    const ctx = {
+      ip: '203.0.113.9',
+      userAgent: 'burst',
+      purpose: 'inline' as const,
+      audit: {
+        action: 'mfa.verify' as const,
+        status: 'success' as const,
+        actorType: 'user' as const,
+        channel: 'cli' as const,
+        occurredAt: h.clock.now(),
+      },
+    };
+    const results = await Promise.all(
+      wrongCodes(viewer, BURST).map((code) => verifyCode(deps, Number(user?.id), code, ctx)),
+    );
+    const reasons = results.map((r) => (r.ok ? 'ok' : r.reason));
+    expect(reasons.filter((r) => r === 'invalid_code')).toHaveLength(4);
+    expect(reasons.filter((r) => r !== 'invalid_code' && r !== 'account_locked')).toEqual([]);
+    await expectOneLock('viewer@example.com');
+    const right = await verifyCode(deps, Number(user?.id), freshCode(h, viewer), ctx);
+    expect(right).toEqual({ ok: false, reason: 'account_locked' });
   });
 });
