@@ -15,7 +15,7 @@ import {
   mergeEnv,
   parseEnvText,
 } from '../proxy/env-rules.js';
-import { envChangeEvents } from '../proxy/proxy-audit.js';
+import { afterAttempt, attemptLink, envChangeEvents } from '../proxy/proxy-audit.js';
 import type { ProxyContext } from '../proxy/proxy-context.js';
 import { createEnvRelease, latestRelease } from '../proxy/rack-calls.js';
 import type { EnvPatch } from './env-patch.js';
@@ -139,8 +139,25 @@ export async function updateAppEnv(
     );
     return envView(app, null, now.env, now.policy, { held });
   }
-  const release = await createEnvRelease(ctx, request, app, formatEnvText(merged.env));
-  for (const event of envChangeEvents(request, app, release, merged.changes))
+  // The new release is a rack mutation like a proxied release create: attempt first, then outcome.
+  const attempt = eventFor(request, {
+    action: 'release.create',
+    status: 'attempt',
+    resource: app,
+    rbacDecision: 'allow',
+    details: { method: 'POST', path: `/apps/${app}/releases`, app },
+  });
+  const { value: release, attemptSeq } = await afterAttempt(ctx.audit, request, attempt, () =>
+    createEnvRelease(ctx, request, app, formatEnvText(merged.env)),
+  );
+  const created: AuditEventInput = {
+    ...attempt,
+    status: 'success',
+    httpStatus: 200,
+    resource: release || app,
+    details: { ...attempt.details, ...attemptLink(attemptSeq) },
+  };
+  for (const event of [created, ...envChangeEvents(request, app, release, merged.changes)])
     await appendDurable(ctx.audit, event);
   return envView(app, release, merged.env, now.policy, { held });
 }

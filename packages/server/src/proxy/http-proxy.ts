@@ -13,15 +13,8 @@ import type { EnvChange } from './env-rules.js';
 import { formatEnvText, maskEnv, parseEnvText } from './env-rules.js';
 import { type ForwardRequest, forwardHttp } from './forward-http.js';
 import { downstreamHeaders, upstreamHeaders } from './headers.js';
-import {
-  attemptLink,
-  envChangeEvents,
-  proxyEvent,
-  recordAttempt,
-  recordForwardFailure,
-} from './proxy-audit.js';
+import { afterAttempt, attemptLink, envChangeEvents, proxyEvent } from './proxy-audit.js';
 import type { ProxyContext } from './proxy-context.js';
-import { proxyErrorOf } from './proxy-errors.js';
 import { latestRelease, upstreamIdentity } from './rack-calls.js';
 import type { RackTarget } from './rack-target.js';
 import { prepareRackUpdate } from './rack-update.js';
@@ -157,30 +150,16 @@ interface Forwarded {
   readonly learnedId: string | null;
 }
 
-/** Forwards and reads what the client will get; a failed mutation records its outcome first. */
+/** Forwards and reads what the client will get. */
 async function forward(
   ctx: ProxyContext,
   request: FastifyRequest,
   target: RackTarget,
   upstream: ForwardRequest,
-  attemptSeq: number | null,
 ): Promise<Forwarded> {
-  try {
-    const res = await forwardHttp(ctx.upstream, upstream);
-    const out = await responseBody(ctx, request, target, res);
-    return { status: res.status, headers: res.headers, ...out };
-  } catch (err) {
-    if (target.match?.route.mutation) {
-      const httpStatus = proxyErrorOf(err, request.id).status;
-      const extra = attemptLink(attemptSeq);
-      await recordForwardFailure(
-        ctx.audit,
-        request,
-        proxyEvent(request, target, { httpStatus, extra }),
-      );
-    }
-    throw err;
-  }
+  const res = await forwardHttp(ctx.upstream, upstream);
+  const out = await responseBody(ctx, request, target, res);
+  return { status: res.status, headers: res.headers, ...out };
 }
 
 /** How a request reaches the proxy engine; the web-safe API passes what it built itself. */
@@ -212,15 +191,17 @@ export async function proxyHttp(
   if (prepared.length !== null) headers['content-length'] = String(prepared.length);
   const mutation = match.route.mutation;
   const extra = { ...prepared.details };
-  const attemptSeq = mutation
-    ? await recordAttempt(ctx.audit, proxyEvent(request, target, { httpStatus: null, extra }))
-    : null;
-  const res = await forward(
-    ctx,
+  const upstream = {
+    method: request.method,
+    target: target.path.target,
+    headers,
+    body: prepared.body,
+  };
+  const { value: res, attemptSeq } = await afterAttempt(
+    ctx.audit,
     request,
-    target,
-    { method: request.method, target: target.path.target, headers, body: prepared.body },
-    attemptSeq,
+    mutation ? proxyEvent(request, target, { httpStatus: null, extra }) : null,
+    () => forward(ctx, request, target, upstream),
   );
   const event = proxyEvent(request, target, {
     httpStatus: res.status,

@@ -8,6 +8,7 @@ import { AuditUnavailableError, NOT_RECORDED_BEFORE } from '../audit/audit-error
 import type { AuditEventInput, AuditLog } from '../audit/audit-log.js';
 import type { AuditStatus, ResourceType } from '../audit/catalogue.js';
 import type { EnvChange } from './env-rules.js';
+import { proxyErrorOf } from './proxy-errors.js';
 import type { RackTarget } from './rack-target.js';
 import type { PolicyRefusal } from './request-policy.js';
 
@@ -107,18 +108,38 @@ export const attemptLink = (attemptSeq: number | null): Record<string, unknown> 
   attemptSeq === null ? {} : { attempt_seq: attemptSeq };
 
 /**
- * The outcome of a mutation whose forwarding failed (rack unreachable, timeout, oversized body):
- * `error`/`failed` with the status the client gets. If even this cannot be recorded the attempt
+ * One call that reaches the rack. For a mutation `attempt` is committed first (null: a read,
+ * nothing recorded before); if the call fails (rack unreachable, timeout, oversized body) its
+ * outcome is recorded with the status the client gets. If even that cannot be recorded the attempt
  * stays "outcome unknown", which is the truth; the client still learns what the rack did.
  */
-export async function recordForwardFailure(
+export async function afterAttempt<T>(
   audit: AuditLog,
   request: FastifyRequest,
-  outcome: AuditEventInput,
-): Promise<void> {
-  await audit.append(outcome, { durable: true }).catch((err: unknown) => {
-    request.log.error({ err, action: outcome.action }, 'failed mutation outcome not recorded');
-  });
+  attempt: AuditEventInput | null,
+  call: () => Promise<T>,
+): Promise<{ readonly value: T; readonly attemptSeq: number | null }> {
+  const attemptSeq = attempt === null ? null : await recordAttempt(audit, attempt);
+  try {
+    return { value: await call(), attemptSeq };
+  } catch (err) {
+    if (attempt !== null) {
+      const httpStatus = proxyErrorOf(err, request.id).status;
+      const outcome: AuditEventInput = {
+        ...attempt,
+        status: statusOf(httpStatus),
+        httpStatus,
+        details: { ...attempt.details, ...attemptLink(attemptSeq) },
+      };
+      await audit.append(outcome, { durable: true }).catch((failure: unknown) => {
+        request.log.error(
+          { err: failure, action: outcome.action },
+          'mutation outcome not recorded',
+        );
+      });
+    }
+    throw err;
+  }
 }
 
 /** One `env.*` / `secret.*` event per changed key; secret values are never recorded. */

@@ -8,9 +8,9 @@ import type WebSocket from 'ws';
 import { appendLater, eventFor } from '../access/request-audit.js';
 import type { CaptureSession, CloseReason } from '../audit/capture/capture-session.js';
 import { upstreamHeaders } from './headers.js';
-import { attemptLink, proxyEvent, recordAttempt, recordForwardFailure } from './proxy-audit.js';
+import { afterAttempt, attemptLink, proxyEvent } from './proxy-audit.js';
 import type { ProxyContext } from './proxy-context.js';
-import { proxyErrorOf, refuseInBand } from './proxy-errors.js';
+import { refuseInBand } from './proxy-errors.js';
 import { upstreamIdentity } from './rack-calls.js';
 import type { RackTarget } from './rack-target.js';
 import type { TerminateReason } from './socket-registry.js';
@@ -62,25 +62,22 @@ export async function dialForSocket(
   const base = ctx.rack.url;
   const path = `${base.pathname.replace(/\/$/, '')}${target.path.rawPath}`;
   // Exec starts a command at the rack as soon as the socket is dialled: its attempt comes first.
-  const mutation = target.match.route.mutation;
-  request.auditAttemptSeq = mutation
-    ? await recordAttempt(ctx.audit, execOpenEvent(request, null, null))
-    : null;
-  try {
-    request.upstreamSocket = await dialUpstream({
-      url: `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}${path}`,
-      headers: upstreamHeaders(clientHeaders, ctx.rack, upstreamIdentity(request), {
-        websocket: true,
+  const dialled = await afterAttempt(
+    ctx.audit,
+    request,
+    target.match.route.mutation ? execOpenEvent(request, null, null) : null,
+    () =>
+      dialUpstream({
+        url: `${base.protocol === 'https:' ? 'wss' : 'ws'}://${base.host}${path}`,
+        headers: upstreamHeaders(clientHeaders, ctx.rack, upstreamIdentity(request), {
+          websocket: true,
+        }),
+        origin: `${base.protocol}//${base.host}`,
+        tls: ctx.tls,
       }),
-      origin: `${base.protocol}//${base.host}`,
-      tls: ctx.tls,
-    });
-  } catch (err) {
-    const httpStatus = proxyErrorOf(err, request.id).status;
-    if (mutation)
-      await recordForwardFailure(ctx.audit, request, execOpenEvent(request, null, httpStatus));
-    throw err;
-  }
+  );
+  request.upstreamSocket = dialled.value;
+  request.auditAttemptSeq = dialled.attemptSeq;
 }
 
 function header(request: FastifyRequest, name: string): string {
@@ -111,7 +108,7 @@ async function openCapture(
   });
 }
 
-/** `process.exec.open`: the attempt (httpStatus null), the upgrade (101) or a failed dial. */
+/** `process.exec.open`: the attempt (httpStatus null) or the upgrade (101). */
 function execOpenEvent(
   request: FastifyRequest,
   capture: CaptureSession | null,

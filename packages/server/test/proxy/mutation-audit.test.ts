@@ -9,6 +9,7 @@ import {
 } from '../../src/audit/audit-errors.js';
 import { AuditWriteError } from '../../src/audit/chain/chain-writer.js';
 import { mapError } from '../../src/http/error-mapper.js';
+import { callApi } from '../support/api-client.js';
 import { basic, openSocket, type ProxyHarness, startProxyHarness, TOTP } from './proxy-harness.js';
 
 /** What the chain audit log throws when PostgreSQL goes away while an outcome is committed. */
@@ -79,6 +80,28 @@ describe('rack mutations and the audit store', () => {
       expect(attempt?.status).toBe('attempt');
       expect(outcome).toMatchObject({ status: 'error', httpStatus: res.status });
       expect(outcome?.details?.attempt_seq).toBe(attempt?.seq);
+    });
+
+    it("commits the env API's release attempt before the rack creates the release", async () => {
+      const bearer = await p.cliToken('deployer');
+      const put = () =>
+        callApi(p.h.url, { bearer }, 'PUT', '/api/v1/apps/docs/env', {
+          body: { set: { ATTEMPT_TEST: String(Date.now()) } },
+          headers: { 'x-mfa-totp': TOTP },
+        });
+      p.h.audit.failDurable = true;
+      const since = lastRackSeq();
+      const refused = await put();
+      expect(refused.status).toBe(503);
+      expect(rackSince(since).filter((r) => r.method === 'POST')).toEqual([]);
+
+      p.h.audit.failDurable = false;
+      const res = await put();
+      expect(res.status).toBe(200);
+      const [attempt, created] = p.h.audit.of('release.create');
+      expect(attempt).toMatchObject({ status: 'attempt', resource: 'docs' });
+      expect(created).toMatchObject({ status: 'success', resource: res.body.release });
+      expect(created?.details?.attempt_seq).toBe(attempt?.seq);
     });
 
     it('commits an exec attempt before the rack socket is dialled', async () => {
