@@ -83,6 +83,34 @@ BEGIN
 END
 $rgw$;`;
 
+// A migration that changes audit objects must run as their owner. A migration role that is not a
+// superuser borrows rgw_audit_owner for the migration's own transaction (so a failed migration
+// gives it back too) and returns it at the end, unless it was a member already (a dedicated
+// migration role stays one).
+export const BORROW_AUDIT_OWNER_SQL = `DO $rgw$
+BEGIN
+  IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'rgw_audit_owner')
+     AND NOT (SELECT rolsuper FROM pg_roles WHERE rolname = current_user)
+     AND NOT pg_has_role(current_user, 'rgw_audit_owner', 'MEMBER') THEN
+    BEGIN
+      EXECUTE format('GRANT rgw_audit_owner TO %I', current_user);
+      PERFORM set_config('rgw.borrowed_owner', 'on', true);
+    EXCEPTION WHEN insufficient_privilege THEN
+      NULL; -- the migration runs with the role's own privileges
+    END;
+  END IF;
+END
+$rgw$;`;
+
+export const RETURN_AUDIT_OWNER_SQL = `DO $rgw$
+BEGIN
+  IF current_setting('rgw.borrowed_owner', true) = 'on' THEN
+    EXECUTE format('REVOKE rgw_audit_owner FROM %I', current_user);
+    PERFORM set_config('rgw.borrowed_owner', '', true);
+  END IF;
+END
+$rgw$;`;
+
 /** Applies the role split, with `runtimeRole` (DATABASE_URL's role) as the gateway's role. */
 export async function secureAuditRoles(session: SqlRunner, runtimeRole: string): Promise<void> {
   await session.query(`SELECT set_config('rgw.runtime_role', $1, false)`, [runtimeRole]);

@@ -3,7 +3,7 @@
 // the second waits for the lock, then finds nothing pending. Every run ends by (re)applying the
 // audit role split (audit-roles.ts), so upgrades and tables added later are covered too.
 import { createHash } from 'node:crypto';
-import { secureAuditRoles } from './audit-roles.js';
+import { BORROW_AUDIT_OWNER_SQL, RETURN_AUDIT_OWNER_SQL, secureAuditRoles } from './audit-roles.js';
 import type { SqlRunner } from './database.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
@@ -101,7 +101,9 @@ export async function migrate(
     for (const m of migrations) {
       if (done.has(m.id)) continue;
       await inTransaction(session, `migration ${m.id}`, async () => {
+        await session.exec(BORROW_AUDIT_OWNER_SQL);
         await session.exec(m.sql);
+        await session.exec(RETURN_AUDIT_OWNER_SQL);
         await session.query('INSERT INTO rgw_migrations (id, checksum) VALUES ($1, $2)', [
           m.id,
           checksum(m),

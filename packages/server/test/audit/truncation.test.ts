@@ -4,6 +4,7 @@
 // makes every one of them `truncated`, start-up refuses to extend such a chain, and on PostgreSQL
 // the runtime role can neither delete audit rows, nor touch the triggers, nor move the witness back.
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -16,8 +17,10 @@ import {
   verifyExitCode,
 } from '../../src/audit/verify/verify-audit.js';
 import { FatalStartupError } from '../../src/bootstrap.js';
-import { secureAuditRoles } from '../../src/db/audit-roles.js';
+import { AUDIT_ROLES_SQL, secureAuditRoles } from '../../src/db/audit-roles.js';
 import type { Database } from '../../src/db/database.js';
+import { migrate } from '../../src/db/migrate.js';
+import { MIGRATIONS } from '../../src/db/migrations/index.js';
 import { openPostgres } from '../../src/db/postgres.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { postgresTarget } from '../support/postgres-target.js';
@@ -228,5 +231,54 @@ describe.skipIf(postgresTarget() === null)(
       expect(report.database_role).toMatchObject({ owns_audit: true, superuser: false });
       expect(report.warnings[0]).toMatch(/owns the audit tables/);
     });
+
+    it('migrating as a single CREATEROLE role hands the audit schema to rgw_audit_owner, keeps later audit migrations working and leaves the role outside the owner', async () => {
+      const dbName = `${role}_own`;
+      await admin(`ALTER ROLE ${role} CREATEROLE`);
+      await admin(`CREATE DATABASE ${dbName} OWNER ${role}`);
+      const url = new URL(tdb.url ?? '');
+      url.pathname = `/${dbName}`;
+      url.username = role;
+      url.password = password;
+      const client = new pg.Client({ connectionString: url.href });
+      await client.connect();
+      const session = {
+        query: async <T extends Record<string, unknown>>(
+          text: string,
+          p: readonly unknown[] = [],
+        ) => (await client.query(text, [...p])).rows as T[],
+        exec: async (script: string) => {
+          await client.query(script);
+        },
+        release: async () => undefined,
+      };
+      try {
+        await migrate(session);
+        const later = {
+          id: '9999_test_audit_column',
+          sql: 'ALTER TABLE audit.anchor ADD COLUMN x text',
+        };
+        expect(await migrate(session, [...MIGRATIONS, later])).toEqual([later.id]);
+        const rows = await session.query<{ owner: string; member: boolean; writer: boolean }>(
+          `SELECT (SELECT nspowner::regrole::text FROM pg_namespace WHERE nspname = 'audit') AS owner,
+             pg_has_role(current_user, 'rgw_audit_owner', 'MEMBER') AS member,
+             pg_has_role(current_user, 'rgw_audit_writer', 'USAGE') AS writer`,
+        );
+        expect(rows[0]).toEqual({ owner: 'rgw_audit_owner', member: false, writer: true });
+        await expect(
+          session.query('ALTER TABLE audit.audit_event DISABLE TRIGGER USER'),
+        ).rejects.toThrow(/must be owner/);
+      } finally {
+        await client.end();
+        await admin(`DROP DATABASE ${dbName} WITH (FORCE)`);
+      }
+    });
   },
 );
+
+describe('finding 2: the operator documentation', () => {
+  it('docs/audit.md gives the role script verbatim', () => {
+    const docs = readFileSync(new URL('../../../../docs/audit.md', import.meta.url), 'utf8');
+    expect(docs).toContain(`\`\`\`sql\n${AUDIT_ROLES_SQL}\n\`\`\``);
+  });
+});
