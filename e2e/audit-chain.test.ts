@@ -21,7 +21,7 @@ import {
 } from '../packages/server/test/audit/s3-server.ts';
 import { startGateway } from './support/gateway-process.ts';
 import { waitFor } from './support/ports.ts';
-import { createEmptyDatabase, dropDatabase, postgresUrl } from './support/postgres.ts';
+import { createEmptyDatabase, dropDatabase, postgresUrl, withAdmin } from './support/postgres.ts';
 
 const baseUrl = postgresUrl();
 const REPO = join(import.meta.dirname, '..');
@@ -306,5 +306,62 @@ describe.skipIf(baseUrl === null)(
     });
     const engine = postgresEngine(() => url);
     truncationSuite(() => engine);
+  },
+);
+
+describe.skipIf(baseUrl === null)(
+  'finding 2: the recommended two-role PostgreSQL setup (migration role with CREATEROLE, plain runtime role)',
+  () => {
+    const suffix = Math.random().toString(36).slice(2, 8);
+    const migrator = `rgw_e2e_mig_${suffix}`;
+    const app = `rgw_e2e_app_${suffix}`;
+    let url = '';
+    const as = (role: string) => {
+      const u = new URL(url);
+      u.username = role;
+      u.password = 'pw';
+      return u.href;
+    };
+    beforeAll(async () => {
+      await withAdmin(baseUrl ?? '', async (c) => {
+        await c.query(`CREATE ROLE ${migrator} LOGIN PASSWORD 'pw' CREATEROLE`);
+        await c.query(`CREATE ROLE ${app} LOGIN PASSWORD 'pw'`);
+        await c.query(`CREATE DATABASE ${migrator} OWNER ${migrator}`);
+      });
+      const u = new URL(baseUrl ?? '');
+      u.pathname = `/${migrator}`;
+      url = u.href;
+    });
+    afterAll(async () => {
+      await withAdmin(baseUrl ?? '', async (c) => {
+        await c.query(`DROP DATABASE IF EXISTS ${migrator} WITH (FORCE)`);
+        await c.query(`DROP ROLE IF EXISTS ${app}`);
+        await c.query(`DROP ROLE IF EXISTS ${migrator}`);
+      });
+    });
+
+    it('serve migrates as the migration role, runs as the plain role, and that role cannot rewrite the log; verify as it has no warning', async () => {
+      const env = serverEnv(as(app), { DATABASE_MIGRATION_URL: as(migrator) });
+      await runUntilStarted(env);
+      const c = new pg.Client({ connectionString: as(app) });
+      await c.connect();
+      try {
+        for (const sql of [
+          'DELETE FROM audit.audit_event',
+          'TRUNCATE audit.audit_event',
+          'UPDATE audit.chain_head SET seq = 0',
+          'ALTER TABLE audit.audit_event DISABLE TRIGGER USER',
+          'DROP TRIGGER audit_event_advances_head ON audit.audit_event',
+        ]) {
+          await expect(c.query(sql), sql).rejects.toThrow(/permission denied|must be owner/);
+        }
+      } finally {
+        await c.end();
+      }
+      const { code, report } = verifyJson(env);
+      expect(code).toBe(0);
+      expect(report).toMatchObject({ ok: true, warnings: [], database_role: { name: app } });
+      expect(report.witness).toEqual(report.head);
+    });
   },
 );
