@@ -56,7 +56,7 @@ export type Authentication =
   | {
       readonly status: 'failed';
       readonly error: 'unauthenticated' | 'session_expired' | 'account_locked' | 'mfa_ambiguous';
-      /** A credential was checked and found bad (counts toward the `api` block). */
+      /** A credential was checked and found bad (counts toward the `api` limits). */
       readonly credentialFailure: boolean;
     };
 
