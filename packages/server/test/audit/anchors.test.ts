@@ -14,6 +14,7 @@ import {
 } from '../../src/audit/anchors/anchor-writer.js';
 import type { ChainWriter } from '../../src/audit/chain/chain-writer.js';
 import { readHead } from '../../src/audit/chain/head.js';
+import { ChainTruncatedError } from '../../src/audit/chain/head-witness.js';
 import { type ChainAuditLog, chainAuditLog } from '../../src/audit/chain-audit-log.js';
 import { verifyAudit, verifyExitCode } from '../../src/audit/verify/verify-audit.js';
 import { systemClock } from '../../src/lib/clock.js';
@@ -235,6 +236,14 @@ describe.skipIf(!enabled)('S3 Object Lock anchors', () => {
     expect(report.first_break).toMatchObject({ seq: 13, reason: 'truncated' });
     expect(report.anchors?.truncated).toBe(true);
     expect(verifyExitCode(report)).toBe(1);
+  });
+
+  it('finding 2: never anchors a head that went backwards (the cut tail is not vouched for)', async () => {
+    await appendMany(10);
+    await writer.close(5000);
+    await tamper(tdb.db, 'DELETE FROM audit.audit_event WHERE seq > 6');
+    await expect(writeAnchor(ctx(), 'manual')).rejects.toBeInstanceOf(ChainTruncatedError);
+    expect(await tdb.db.query('SELECT 1 FROM audit.anchor')).toHaveLength(0);
   });
 
   it('writes an every-N anchor from the commit listener', async () => {

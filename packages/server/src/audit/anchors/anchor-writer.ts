@@ -1,11 +1,12 @@
 // Writes one anchor (audit.md §14): under the anchor lock, read the head and the ledger's last
 // anchor, put the object with If-None-Match, COMPLIANCE retention and its SHA-256 checksum, record
 // it in the ledger, then append audit.anchor.write. A 412 is success only if the existing object
-// carries our checksum; otherwise it is an alert.
+// carries our checksum; otherwise it is an alert. A head that disagrees with the head witness (a cut
+// tail) is never anchored: that would vouch for the truncated chain.
 import type { Database } from '../../db/database.js';
 import type { AuditLog } from '../audit-log.js';
 import { microsToIso } from '../chain/event-fields.js';
-import { readHead } from '../chain/head.js';
+import { assertHeadIntact, readHeadState } from '../chain/head-witness.js';
 import type { AnchorBucket } from './anchor-bucket.js';
 import { insertAnchor, type LedgerAnchor, lastAnchor } from './anchor-ledger.js';
 import { type AnchorTrigger, anchorBody, anchorKey, sha256 } from './anchor-payload.js';
@@ -82,7 +83,9 @@ export async function writeAnchor(
     await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('rgw-anchor:' || $1, 0))`, [
       ctx.chainId,
     ]);
-    const head = await readHead(tx, ctx.chainId);
+    const state = await readHeadState(tx, ctx.chainId);
+    assertHeadIntact(ctx.chainId, state);
+    const head = state.events;
     const last = await lastAnchor(tx, ctx.chainId);
     if (head === null || alreadyCovered(ctx, trigger, head.seq, last))
       return { status: 'skipped' as const };
