@@ -1,6 +1,7 @@
 // cli.md §10: one `Error: …` line (+ optional Hint) and a documented exit code per failure.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { httpFailureError } from '../src/gateway/error-map.js';
 import { DEPLOYER } from './support/fake-gateway.js';
 import {
   loggedIn,
@@ -182,5 +183,23 @@ describe('finding 9: a stale inline code locks an account', () => {
     } finally {
       stack.gw.lockedUsers.clear();
     }
+  });
+});
+
+describe('finding 4: wrong error after a mutation reached the rack', () => {
+  it("prints the gateway's audit_unavailable message, which says the change reached the rack", () => {
+    const message =
+      'The request reached the rack but could not be recorded; it will be recorded when the audit store recovers.';
+    const err = httpFailureError(
+      { status: 503, headers: {}, code: 'audit_unavailable', message },
+      {},
+    );
+    expect(err.message).toBe(message);
+    expect(err.message).not.toMatch(/refused|try again/);
+    const before = httpFailureError(
+      { status: 503, headers: {}, code: 'audit_unavailable', message: 'nothing was changed' },
+      {},
+    );
+    expect(before.message).toContain('changes are refused until it recovers');
   });
 });

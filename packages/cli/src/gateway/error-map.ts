@@ -101,9 +101,12 @@ function serverFailure(f: HttpFailure): CliError {
       ...details,
       hint: f.message,
     });
+  // After forwarding, the gateway says the request reached the rack: a retry would repeat it.
   if (f.code === 'audit_unavailable')
     return new CliError(
-      "The gateway's audit log is unavailable; changes are refused until it recovers",
+      /reached the rack/.test(f.message)
+        ? f.message
+        : "The gateway's audit log is unavailable; changes are refused until it recovers",
       EXIT.unavailable,
       details,
     );
