@@ -120,7 +120,26 @@ const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(dept
 export const HOSTILE_BODIES: readonly {
   readonly name: string;
   readonly payload: string | Buffer;
+  /** Sent instead of application/json (null: no Content-Type at all). */
+  readonly contentType?: string | null;
 }[] = [
+  {
+    name: 'form body',
+    payload: 'email=%00&name=x',
+    contentType: 'application/x-www-form-urlencoded',
+  },
+  { name: 'plain text body', payload: 'hello\u0000', contentType: 'text/plain' },
+  {
+    name: 'multipart body',
+    payload: '--x\r\n\r\n--x--',
+    contentType: 'multipart/form-data; boundary=x',
+  },
+  {
+    name: 'JSON with a charset that is not UTF-8',
+    payload: '{}',
+    contentType: 'application/json; charset=utf-16',
+  },
+  { name: 'body without Content-Type', payload: '{"a":1}', contentType: null },
   { name: 'truncated JSON', payload: '{"a":' },
   { name: 'trailing garbage', payload: '{"a":1}}' },
   { name: 'single quotes', payload: "{'a':1}" },

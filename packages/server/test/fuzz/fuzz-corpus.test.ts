@@ -51,6 +51,7 @@ interface Probe {
   readonly method: Method & string;
   readonly url: string;
   readonly payload?: string | Buffer;
+  readonly contentType?: string | null;
 }
 
 function probesFor(route: (typeof ROUTES)[number], input: HostileInput): Probe[] {
@@ -82,6 +83,17 @@ function probesFor(route: (typeof ROUTES)[number], input: HostileInput): Probe[]
   return probes;
 }
 
+/** `headers` with the probe's Content-Type (null: none at all; undefined: unchanged). */
+function withContentType(
+  headers: Record<string, string>,
+  contentType: string | null | undefined,
+): Record<string, string> {
+  const sent: Record<string, string> = { ...headers };
+  if (contentType === null) delete sent['content-type'];
+  else if (contentType !== undefined) sent['content-type'] = contentType;
+  return sent;
+}
+
 function rawBodyProbes(route: (typeof ROUTES)[number]): Probe[] {
   if (!BODY_METHODS.has(route.method)) return [];
   return HOSTILE_BODIES.map((b) => ({
@@ -89,6 +101,7 @@ function rawBodyProbes(route: (typeof ROUTES)[number]): Probe[] {
     method: route.method,
     url: concrete(route.path),
     payload: b.payload,
+    ...(b.contentType === undefined ? {} : { contentType: b.contentType }),
   }));
 }
 
@@ -200,7 +213,7 @@ describe('hostile input at the edge', () => {
     const res = await t.app.inject({
       method: probe.method,
       url: probe.url,
-      headers,
+      headers: withContentType(headers, probe.contentType),
       ...(probe.payload === undefined ? {} : { payload: probe.payload }),
     });
     const where = `${caller} ${probe.method} ${probe.url.slice(0, 120)} (${probe.label})`;
