@@ -3,6 +3,7 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { Config } from '../config/types.js';
 import type { Database } from '../db/database.js';
 import type { Clock } from '../lib/clock.js';
+import type { KeyedSerialiser } from '../lib/keyed-serialiser.js';
 import type { SettingValues } from '../settings/catalogue.js';
 import type { MfaCrypto } from './mfa-crypto.js';
 
@@ -13,4 +14,6 @@ export interface MfaDeps {
   readonly audit: AuditLog;
   readonly crypto: MfaCrypto;
   readonly settings: () => Promise<SettingValues>;
+  /** One verification at a time per user in this process (the row lock covers replicas). */
+  readonly attemptQueue: KeyedSerialiser;
 }

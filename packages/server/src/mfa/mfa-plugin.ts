@@ -8,6 +8,7 @@ import type { Database } from '../db/database.js';
 import { cookieNames } from '../identity/cookies.js';
 import { createCsrf } from '../identity/csrf.js';
 import type { Clock } from '../lib/clock.js';
+import { createKeyedSerialiser } from '../lib/keyed-serialiser.js';
 import { readSettings, type SettingsStore } from '../settings/settings-store.js';
 import { createMfaCrypto } from './mfa-crypto.js';
 import type { MfaDeps } from './mfa-deps.js';
@@ -30,6 +31,7 @@ export function mfaDependencies(options: {
     ...options,
     crypto: createMfaCrypto(config.secrets.appSecretKey, config.secrets.appSecretKeyPrevious),
     settings: () => readSettings(options.settings),
+    attemptQueue: createKeyedSerialiser(),
   };
 }
 

@@ -168,8 +168,9 @@ async function decide(tx: SqlRunner, a: Attempting, now: Date): Promise<Decided>
 
 /** Runs the serialised step, then appends `mfa.verify` (and `mfa.lockout`) after the commit. */
 async function attempt(deps: MfaDeps, a: Attempting): Promise<CodeResult> {
-  const now = deps.clock.now();
-  const decided = await deps.db.transaction((tx) => decide(tx, a, now));
+  const decided = await deps.attemptQueue.run(String(a.userId), () =>
+    deps.db.transaction((tx) => decide(tx, a, deps.clock.now())),
+  );
   await deps.audit.append(
     {
       ...a.ctx.audit,

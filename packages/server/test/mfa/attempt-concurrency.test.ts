@@ -100,18 +100,17 @@ describe('finding 1: MFA attempt limits fail under concurrency', () => {
     expect(h.audit.of('login.complete')).toHaveLength(0);
   });
 
-  it(`${BURST} concurrent verifyCode calls (every caller's path) evaluate at most 5`, async () => {
+  // Four replicas (each with its own in-process queue) on one database: only the database lock
+  // can keep them from evaluating past the limit.
+  it(`${BURST} concurrent verifyCode calls over four replicas evaluate at most 5`, async () => {
     const viewer = await enrolledPerson(h, 'viewer@example.com');
     const user = await findUserByEmail(h.database.db, 'viewer@example.com');
     const db = h.database.db;
     const settings = createSettingsStore({ db, clock: h.clock, logger: silentLogger, env: {} });
-    const deps = mfaDependencies({
-      config: h.config,
-      db,
-      clock: h.clock,
-      audit: h.audit,
-      settings,
-    });
+    const replica = () =>
+      mfaDependencies({ config: h.config, db, clock: h.clock, audit: h.audit, settings });
+    const deps = replica();
+    const replicas = [deps, replica(), replica(), replica()];
     h.audit.clear();
     const ctx = {
       ip: '203.0.113.9',
@@ -126,7 +125,9 @@ describe('finding 1: MFA attempt limits fail under concurrency', () => {
       },
     };
     const results = await Promise.all(
-      wrongCodes(viewer, BURST).map((code) => verifyCode(deps, Number(user?.id), code, ctx)),
+      wrongCodes(viewer, BURST).map((code, i) =>
+        verifyCode(replicas[i % replicas.length] ?? deps, Number(user?.id), code, ctx),
+      ),
     );
     const reasons = results.map((r) => (r.ok ? 'ok' : r.reason));
     expect(reasons.filter((r) => r === 'invalid_code')).toHaveLength(4);
