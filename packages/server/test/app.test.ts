@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATEWAY_ROUTES } from '../src/access/route-table.js';
 import { buildApp } from '../src/app.js';
+import { createReadiness } from '../src/http/readiness.js';
 import { MissingRouteEntryError } from '../src/http/register-route.js';
 import { testApp } from './support/test-app.js';
 import { testConfig } from './support/test-config.js';
@@ -122,6 +123,28 @@ describe('gateway skeleton', () => {
   it('registers exactly the routes of the route table', () => {
     const declared = GATEWAY_ROUTES.map((r) => `${r.method} ${r.path}`);
     expect([...app.registeredRoutes].sort()).toEqual([...declared].sort());
+  });
+
+  it('answers health 503 starting until the start-up steps finished, then 200', async () => {
+    const readiness = createReadiness();
+    const starting = await buildApp(testConfig(), {
+      db: database.db,
+      logger: silentLogger,
+      webDistDir: fakeWebDist(),
+      readiness,
+    });
+    readiness.detail = 'starting: seed users';
+    const before = await starting.inject({ method: 'GET', url: '/api/v1/health' });
+    expect(before.statusCode).toBe(503);
+    expect(before.json()).toMatchObject({ status: 'starting', detail: 'starting: seed users' });
+    const page = await starting.inject({ method: 'GET', url: '/app/' });
+    expect(page.statusCode).toBe(503);
+    readiness.ready = true;
+    readiness.detail = 'ready';
+    const after = await starting.inject({ method: 'GET', url: '/api/v1/health' });
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toMatchObject({ status: 'ok' });
+    await starting.close();
   });
 
   it('refuses at boot a route that has no table entry', async () => {

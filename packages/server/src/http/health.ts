@@ -1,12 +1,17 @@
-// GET /api/v1/health: liveness of the process, reachability of the database and the audit writer's
-// state (audit.md §5.3). It recovers by itself: every call probes the database again.
+// GET /api/v1/health: reachability of the database, the audit writer's state (audit.md §5.3) and
+// whether start-up finished. It answers 200 only when the gateway serves requests, so a load
+// balancer or a script never sends traffic to an instance that still answers 503 `starting`. It
+// recovers by itself: every call probes the database again.
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.js';
+import type { Readiness } from './readiness.js';
 import { registerRoute } from './register-route.js';
 
 export interface HealthOptions {
   readonly db: Database;
   readonly probeTimeoutMs?: number;
+  /** Absent when the app is built ready (tests, commands). */
+  readonly readiness?: Readiness;
 }
 
 export function registerHealth(app: FastifyInstance, options: HealthOptions): void {
@@ -21,14 +26,21 @@ export function registerHealth(app: FastifyInstance, options: HealthOptions): vo
         database = 'unavailable';
         request.log.warn({ err: (err as Error).message }, 'health: database unreachable');
       }
-      const ok = database === 'ok';
+      const ready = options.readiness?.ready ?? true;
+      const ok = database === 'ok' && ready;
       const audit = app.audit.healthy() ? 'ok' : 'degraded';
       return reply.code(ok ? 200 : 503).send({
-        status: ok && audit === 'ok' ? 'ok' : 'degraded',
+        status: healthStatus(ready, ok && audit === 'ok'),
         service: 'rack-gateway',
         database,
         audit,
+        ...(ready ? {} : { detail: options.readiness?.detail }),
       });
     },
   });
+}
+
+function healthStatus(ready: boolean, healthy: boolean): 'ok' | 'degraded' | 'starting' {
+  if (!ready) return 'starting';
+  return healthy ? 'ok' : 'degraded';
 }
