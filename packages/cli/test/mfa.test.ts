@@ -89,6 +89,15 @@ describe('step-up', () => {
     expect(res.stderr).toBe('Error: Invalid code\n');
   });
 
+  it('finding 9: a code already used prints the gateway\'s "already used" line, not "Invalid code"', async () => {
+    stack.gw.mfa.length = 0;
+    stack.gw.mfa.push({ method: 'GET', path: /^\/apps$/, level: 'always' });
+    expect((await runCli(['apps', '--mfa-code', '123456'], { env })).code).toBe(0);
+    const res = await runCli(['apps', '--mfa-code', '123456'], { env });
+    expect(res.code).toBe(6);
+    expect(res.stderr).toBe('Error: this code was already used; get a fresh one\n');
+  });
+
   it('one verification serves the following requests of the command (the window is refreshed)', async () => {
     stack.gw.mfa.push({ method: 'GET', path: /^\/apps\/storefront/, level: 'step-up' });
     const res = await runCli(['releases', '--mfa-code', '123456'], { env });

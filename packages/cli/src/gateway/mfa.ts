@@ -46,6 +46,12 @@ function isVerificationFailure(err: unknown): boolean {
   );
 }
 
+/** The gateway's words for a code it recognised as already used (not counted as a failure). */
+function reusedCodeMessage(err: unknown): string | undefined {
+  const message = failureOf(err)?.message;
+  return message !== undefined && /already used/i.test(message) ? message : undefined;
+}
+
 export class MfaHandler {
   private presetCode: string | undefined;
   private failures = 0;
@@ -117,12 +123,15 @@ export class MfaHandler {
       } catch (err) {
         if (!isVerificationFailure(err)) throw err;
         this.failures += 1;
+        const reused = reusedCodeMessage(err);
         if (this.failures >= MAX_ATTEMPTS || !canPrompt(this.deps.io))
-          throw new CliError('Invalid code', EXIT.mfa, {
+          throw new CliError(reused ?? 'Invalid code', EXIT.mfa, {
             status: 401,
             reason: 'mfa_verification_failed',
           });
-        this.deps.out.warn('Invalid code. 5 failed attempts within 5 minutes lock your account.');
+        this.deps.out.warn(
+          reused ?? 'Invalid code. 5 failed attempts within 5 minutes lock your account.',
+        );
       }
     }
   }

@@ -17,6 +17,9 @@ import {
 } from './gateway-responses.js';
 import { PROXY_PREFIX, relayHttp, relayUpgrade } from './rack-relay.js';
 
+/** The real gateway's words for a code that was already used (it is not counted as a guess). */
+const REUSED = 'this code was already used; get a fresh one';
+
 export interface FakeUser {
   readonly email: string;
   readonly name: string;
@@ -196,7 +199,9 @@ export class FakeGateway {
       };
     const code = req.headers['x-mfa-totp'];
     if (typeof code === 'string') {
-      if (!this.validCodes.has(code) || this.usedCodes.has(code))
+      if (this.usedCodes.has(code))
+        return { status: 401, code: 'mfa_verification_failed', message: REUSED, headers };
+      if (!this.validCodes.has(code))
         return { status: 401, code: 'mfa_verification_failed', message: 'invalid code', headers };
       this.usedCodes.add(code);
       cred.stepUpUntil = Date.now() + 600_000;
@@ -258,7 +263,9 @@ export class FakeGateway {
     }
     if (route === 'POST /api/v1/auth/mfa/verify') {
       const { code } = await readJson(req);
-      if (typeof code !== 'string' || !this.validCodes.has(code) || this.usedCodes.has(code))
+      if (typeof code === 'string' && this.usedCodes.has(code))
+        return sendJson(res, 401, { error: 'mfa_verification_failed', message: REUSED });
+      if (typeof code !== 'string' || !this.validCodes.has(code))
         return sendJson(res, 401, { error: 'mfa_verification_failed', message: 'Invalid code.' });
       this.usedCodes.add(code);
       cred.stepUpUntil = Date.now() + 600_000;
