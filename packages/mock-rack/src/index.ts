@@ -22,4 +22,5 @@ export {
 export type { ExecScript } from './exec/io.js';
 export type { FaultEffect, FaultMatch, FaultRule, StoredFault } from './http/faults.js';
 export type { AuthSummary, RequestLogEntry } from './http/request-log.js';
+export { RACK_API_ROUTES, type RackApiMethod, type RackApiRoute } from './http/routing.js';
 export { DEFAULT_PASSWORD, startMockRack } from './server.js';

@@ -114,20 +114,24 @@ async function applyFaults(x: Exchange, effect: FaultEffect): Promise<boolean> {
   return false;
 }
 
+/** Mock routes whose body is an archive or file, limited like uploads. */
+const RAW_BODY_ROUTES = new Set([
+  'objects.store',
+  'files.put',
+  'proxy.custom-http',
+  'proxy.registry',
+]);
+
 async function runRoute(x: Exchange, route: MockRoute, params: PathParams): Promise<void> {
   const { deps } = x;
   const limit =
-    route.rack?.rawBody || route.id === 'objects.store'
+    route.rack?.rawBody || RAW_BODY_ROUTES.has(route.id)
       ? deps.maxObjectBytes
       : Number.MAX_SAFE_INTEGER;
   const body = await readBody(x.req, limit);
   recordBody(x, body);
-  if (route.rack?.method === 'SOCKET') {
+  if (route.method === 'SOCKET') {
     notWebsocket(x);
-    return;
-  }
-  if (route.unimplemented) {
-    fail(x, 501, `not implemented by mock rack: ${x.req.method} ${route.path}`);
     return;
   }
   const handler = HANDLERS[route.id];
@@ -176,7 +180,7 @@ export async function handleRackRequest(
   const target = splitTarget(req.url);
   const segments = pathSegments(target.rawPath);
   const method = req.method ?? 'GET';
-  const resolution = segments ? resolve(method, segments, false) : { kind: 'unknown' as const };
+  const resolution = segments ? resolve(method, segments) : { kind: 'unknown' as const };
   const auth = authenticate(header(req, 'authorization'), deps.password);
   const entry = deps.requests.add({
     time: deps.world.now(),

@@ -152,7 +152,7 @@ export function handleUpgrade(
 ): void {
   const target = splitTarget(req.url);
   const segments = pathSegments(target.rawPath);
-  const resolution = segments ? resolve('GET', segments, true) : { kind: 'unknown' as const };
+  const resolution = segments ? resolve('GET', segments) : { kind: 'unknown' as const };
   const auth = authenticate(header(req, 'authorization'), deps.password);
   const origin = header(req, 'origin');
   const entry = deps.requests.add({
@@ -171,7 +171,7 @@ export function handleUpgrade(
   });
   const h: Handshake = { deps, wss, req, socket, head, entry };
   const matched = resolution.kind === 'route' ? resolution.route : undefined;
-  const route = matched?.rack?.method === 'SOCKET' ? matched : undefined;
+  const route = matched?.method === 'SOCKET' ? matched : undefined;
   if (!route) {
     entry.status = matched ? 400 : 404;
     refuse(
