@@ -5,6 +5,7 @@ import { Agent, type Dispatcher } from 'undici';
 import { configDir } from './config/config-dir.js';
 import { type ConfigData, ConfigStore } from './config/config-file.js';
 import {
+  type AppSelection,
   type Credential,
   type RackSelection,
   resolveCredential,
@@ -50,6 +51,8 @@ export class CliContext {
   private config: ConfigData | undefined;
   private selected: RackSelection | undefined;
   private active: GatewaySession | undefined;
+  /** The app the command resolved (its source matters for a "not found" answer). */
+  appSelection: AppSelection | undefined;
 
   constructor(
     readonly io: CliIo,

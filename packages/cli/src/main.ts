@@ -11,6 +11,7 @@ import { toCliError } from './gateway/error-map.js';
 import type { CliIo } from './io.js';
 import { Output } from './output/output.js';
 import { buildProgram } from './program.js';
+import { missingDirectoryApp } from './rack/missing-app.js';
 
 function commanderExit(err: CommanderError): number {
   if (err.exitCode === 0) return EXIT.ok;
@@ -48,7 +49,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (err instanceof CommanderError) return commanderExit(err);
     if (err instanceof ExitSignal) return err.exitCode;
     if (err instanceof Redispatch) return main(withoutConvox(argv), io);
-    const failure = toCliError(err, ctx?.errorContext() ?? {});
+    const missing = ctx === undefined ? undefined : await missingDirectoryApp(ctx, err);
+    const failure = missing ?? toCliError(err, ctx?.errorContext() ?? {});
     (ctx?.out ?? early).error(failure);
     return failure.exitCode;
   } finally {

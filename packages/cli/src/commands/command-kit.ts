@@ -29,6 +29,7 @@ export function withApp(cmd: Command): Command {
 export function appOf(ctx: CliContext, cmd: Command): string {
   const selected = resolveApp(ctx.io.env, ctx.io.cwd, optsOf<{ app?: string }>(cmd).app);
   ctx.out.debug(`app ${selected.app} (from ${selected.source})`);
+  ctx.appSelection = selected;
   return selected.app;
 }
 

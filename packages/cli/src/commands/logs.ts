@@ -1,5 +1,6 @@
 // `logs` (cli.md §6): the app's (or one service's) log socket with `Prefix: true`; `-f` follows
-// until Ctrl-C, which ends the command with exit 0. Lines are printed exactly as received.
+// until Ctrl-C, which ends the command with exit 0; `--no-follow` (convox's spelling of the default)
+// prints the selection and ends. Lines are printed exactly as received.
 import { type Command, InvalidArgumentError } from 'commander';
 import type { CliContext } from '../context.js';
 import { printStream } from '../rack/print-stream.js';
@@ -49,6 +50,7 @@ async function logs(ctx: CliContext, cmd: Command): Promise<void> {
 export function registerLogsCommand(program: Command, act: Act): void {
   withApp(program.command('logs').description('show app logs'))
     .option('-f, --follow', 'keep streaming new lines until Ctrl-C')
+    .option('--no-follow', 'print the selected lines and end (the default; convox spells it out)')
     .option('--since <duration>', 'lines newer than this (30s, 10m, 2h, 1d)', parseSince)
     .option('--tail <n>', 'only the last n lines', parseInteger('--tail'))
     .option('--filter <text>', 'only lines containing this text')

@@ -1,4 +1,7 @@
-// `releases`, `releases info|promote` (cli.md §6, §6.3).
+// `releases`, `releases info|promote|rollback` (cli.md §6, §6.3). `rollback <id>` does what convox
+// does: a new release from the old one's build and env, then the promote flow. The env comes back
+// from the gateway with secret values masked; the gateway keeps the current value for a mask, so
+// secrets stay as they are now while every other variable returns to the old release's value.
 import { RELEASE_SCHEMA } from '@rack-gateway/convox';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
@@ -67,6 +70,27 @@ async function promoteCommand(ctx: CliContext, cmd: Command): Promise<void> {
   });
 }
 
+async function rollback(ctx: CliContext, cmd: Command): Promise<void> {
+  const [id] = argsOf<[string]>(cmd);
+  const app = appOf(ctx, cmd);
+  const flags = optsOf<PromoteFlags>(cmd);
+  await stepUpFirst(ctx);
+  const rack = ctx.session().rackAccess;
+  const created = await ctx.out.step(
+    `Rolling back to ${id}`,
+    async () => {
+      const old = await rack.read((c) => c.getRelease(app, id));
+      return rack.write((c) => c.createRelease(app, { build: old.build, env: old.env }));
+    },
+    (release) => `OK, ${release.id}`,
+  );
+  await promote(ctx, app, created.id, {
+    force: flags.force === true,
+    wait: flags.wait,
+    timeoutMs: flags.timeout ?? DEFAULT_PROMOTE_TIMEOUT_MS,
+  });
+}
+
 export function registerReleaseCommands(program: Command, act: Act): void {
   const releases = withApp(program.command('releases').description('list releases'))
     .option('-l, --limit <n>', 'number of releases', parseInteger('--limit'))
@@ -80,4 +104,14 @@ export function registerReleaseCommands(program: Command, act: Act): void {
     .option('--no-wait', 'do not wait for the rollout')
     .option('--timeout <duration>', 'how long to wait (default 35m)', parseSince)
     .action(act(promoteCommand));
+  withApp(
+    releases
+      .command('rollback')
+      .description('go back to a release: promote a new one with its build and env'),
+  )
+    .argument('<id>', 'release id to go back to')
+    .option('--force', 'promote even while the app is updating')
+    .option('--no-wait', 'do not wait for the rollout')
+    .option('--timeout <duration>', 'how long to wait (default 35m)', parseSince)
+    .action(act(rollback));
 }

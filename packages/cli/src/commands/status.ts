@@ -18,10 +18,13 @@ function mfaText(info: InfoDocument, now: Date): string {
   const user = info.user ?? {};
   const enrolled = user.mfa_enrolled ? 'enrolled' : 'not enrolled';
   const stepUp = user.recent_step_up_expires_at;
-  const fresh =
-    stepUp && Date.parse(stepUp) > now.getTime()
-      ? `step-up valid until ${when(stepUp)}`
-      : 'no recent step-up';
+  const until = Date.parse(stepUp ?? '');
+  let fresh = 'no recent step-up';
+  if (!Number.isNaN(until))
+    fresh =
+      until > now.getTime()
+        ? `step-up valid until ${when(stepUp)}`
+        : `step-up expired at ${when(stepUp)}`;
   return `${enrolled}${user.mfa_required ? ', required' : ''}; ${fresh}`;
 }
 
