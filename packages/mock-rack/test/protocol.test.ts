@@ -1,6 +1,6 @@
 // What a real rack answers to unusual or malformed requests (mock-rack.md §2, API §1, §3, §4.3):
-// unknown paths, wrong methods, missing or wrong credentials, the trailing `?`, unimplemented
-// Convox routes, bad option values, foreign Origins and in-band socket authentication.
+// unknown paths, wrong methods, missing or wrong credentials, the trailing `?`, the §7.2 routes,
+// bad option values, foreign Origins and in-band socket authentication.
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { type Fixture, form, rack, raw, socket, startFixture } from './support/raw.js';
@@ -63,16 +63,13 @@ it('serves targets ending in ? and sets the security headers', async () => {
   expect(f.mock.requests.list().at(-1)).toMatchObject({ rawQuery: '', hasQueryMark: true });
 });
 
-it('answers known but unimplemented Convox routes 501 and records them', async () => {
+it("answers the rack's §7.2 routes and records them; unregistered SDK probes are 404", async () => {
   const res = await rack(f, { path: '/certificates?' });
-  expect(res).toMatchObject({
-    status: 501,
-    body: 'not implemented by mock rack: GET /certificates\n',
-  });
+  expect(res).toMatchObject({ status: 200, body: '[]\n' });
   expect(f.mock.requests.list().at(-1)).toMatchObject({
     path: '/certificates',
     routePattern: '/certificates',
-    status: 501,
+    status: 200,
   });
   expect((await rack(f, { path: '/racks?' })).status).toBe(404);
 });

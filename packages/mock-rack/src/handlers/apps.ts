@@ -1,5 +1,5 @@
 // App routes (mock-rack.md §6): list, create, read, update (lock, parameters), delete, restart, plus
-// the mock-only budget read and `/auth`.
+// the mock-only `/auth`.
 import { APP_SCHEMA, encodeObject } from '@rack-gateway/convox';
 import { badRequest, RackFailure } from '../core/failure.js';
 import { json, OK } from '../http/respond.js';
@@ -87,9 +87,5 @@ export const APP_HANDLERS: Readonly<Record<string, Handler>> = {
   'apps.update': update,
   'apps.delete': remove,
   'apps.restart': restart,
-  'budget.get': (ctx) => {
-    requireApp(ctx);
-    return json({ config: null, state: null });
-  },
   auth: () => OK,
 };

@@ -1,6 +1,6 @@
 // What a route handler receives: the world, the decoded path params and route options, the raw
 // query and body, and the fault store for armed faults (failed builds, rollbacks).
-import type { FormValues, PathParams } from '@rack-gateway/convox';
+import { decodeGoForm, type FormValues, type PathParams } from '@rack-gateway/convox';
 import { notFound } from '../core/failure.js';
 import type { World } from '../core/world.js';
 import type { FaultStore, FaultTarget } from '../http/faults.js';
@@ -20,9 +20,9 @@ export interface HandlerContext {
 
 export type Handler = (ctx: HandlerContext) => Reply;
 
-/** The `{app}` of the path; every `/apps/{app}/…` route checks it first. */
+/** The app of the path (`{app}`, or `{name}` on the rack's cancel and metrics routes). */
 export function requireApp(ctx: HandlerContext): AppRecord {
-  const name = ctx.params.app ?? '';
+  const name = ctx.params.app ?? ctx.params.name ?? '';
   const app = ctx.world.app(name);
   if (!app) throw notFound('app', name);
   return app;
@@ -34,4 +34,12 @@ export function param(ctx: HandlerContext, name: string): string {
 
 export function opt<T>(ctx: HandlerContext, name: string): T | undefined {
   return ctx.options[name] as T | undefined;
+}
+
+/** The first value of each field of a form body (the rack's `r.FormValue`). */
+export function formFields(ctx: HandlerContext): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const [key, values] of decodeGoForm(ctx.body.toString('utf8'), true))
+    fields[key] = values[0] ?? '';
+  return fields;
 }

@@ -17,6 +17,7 @@ import { delay, type RackDeps } from '../http/rack-deps.js';
 import type { RequestLogEntry } from '../http/request-log.js';
 import { resolve } from '../http/routing.js';
 import { loggedHeaders, splitTarget } from '../http/target.js';
+import { ECHO_ROUTES, runEcho } from './echo-session.js';
 import { findExecTarget, runExec } from './exec-session.js';
 import { streamBuildLog, streamLogs } from './log-session.js';
 import { RackSocket } from './rack-socket.js';
@@ -52,6 +53,10 @@ function startSession(
   const { world } = deps;
   const lookup = (wire: string) => header(req, wire.toLowerCase());
   const isExec = routeId === 'processes.exec';
+  if (ECHO_ROUTES.has(routeId)) {
+    runEcho(world, socket, routeId, params);
+    return;
+  }
   if (routeId === 'logs.system') {
     streamLogs(
       world,
