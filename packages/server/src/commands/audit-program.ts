@@ -26,6 +26,10 @@ export function registerAuditCommands(program: Command): void {
     .option('--no-anchors', 'skip the S3 anchors')
     .option('--json', 'print the report as JSON')
     .option('--quiet', 'print nothing when the chain is intact')
+    .option(
+      '--demo',
+      "verify the demo's chain (npm start's data dir and secrets; stop the demo first)",
+    )
     .action(async (opts: VerifyFlags) => process.exit(await auditVerifyCommand(opts)));
   audit
     .command('anchor')

@@ -23,20 +23,36 @@ export interface VerifyFlags {
   readonly anchors?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
+  /** Verify the demo's chain: the configuration `serve --demo` (npm start) loads, same data dir. */
+  readonly demo?: boolean;
 }
 
 function quietLogger(config: Config): Logger {
   return createLogger({ ...config, logging: { ...config.logging, format: 'json', level: 'warn' } });
 }
 
+/** The embedded database of one data dir opens in one process only (embedded-lock.ts). */
+async function openForVerify(config: Config, demo: boolean) {
+  try {
+    return await openDatabase(config, quietLogger(config));
+  } catch (e) {
+    const hint = demo
+      ? ' (stop the demo, npm start, first: the embedded database has one user)'
+      : '';
+    err(`audit verify inconclusive: ${(e as Error).message}${hint}`);
+    return undefined;
+  }
+}
+
 export async function auditVerifyCommand(flags: VerifyFlags): Promise<number> {
-  const { config } = loadOrExit();
+  const { config } = loadOrExit({ demo: flags.demo === true });
   if (flags.from !== undefined && flags.to !== undefined && flags.to < flags.from) {
     err('--to must not be smaller than --from');
     return VERIFY_EXIT.usage;
   }
   const anchor = config.audit.anchor;
-  const opened = await openDatabase(config, quietLogger(config));
+  const opened = await openForVerify(config, flags.demo === true);
+  if (opened === undefined) return VERIFY_EXIT.inconclusive;
   try {
     const report = await verifyAudit({
       db: opened.db,

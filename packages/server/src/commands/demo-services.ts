@@ -31,7 +31,12 @@ export async function startDemoServices(plan: DemoPlan, config: Config): Promise
     }
     if (plan.mockRack) {
       started.push(
-        await startMockRack({ port: plan.mockRack.port, password: plan.mockRack.password }),
+        // Traffic logs on: the demo's `logs` and `logs -f` show live request lines, as a rack would.
+        await startMockRack({
+          port: plan.mockRack.port,
+          password: plan.mockRack.password,
+          trafficLogs: true,
+        }),
       );
     }
   } catch (err) {
@@ -41,6 +46,14 @@ export async function startDemoServices(plan: DemoPlan, config: Config): Promise
     });
   }
   return { close: async () => void (await Promise.all(started.map((s) => s.close()))) };
+}
+
+/** The mock rack's URL with its demo password, so a user can point convox at the rack directly. */
+function mockRackUrl(config: Config, password: string): string {
+  const url = new URL(config.rack.connection.url.origin);
+  url.username = 'convox';
+  url.password = password;
+  return url.href.replace(/\/$/, '');
 }
 
 export function demoBanner(config: Config, plan: DemoPlan): string {
@@ -55,7 +68,7 @@ export function demoBanner(config: Config, plan: DemoPlan): string {
       ? `  Mock IdP:  ${config.oidc.issuer.origin}`
       : `  IdP:       ${config.oidc.issuer.origin}`,
     plan.mockRack
-      ? `  Mock rack: ${config.rack.connection.url.origin}`
+      ? `  Mock rack: ${mockRackUrl(config, plan.mockRack.password)}`
       : `  Rack:      ${config.rack.connection.url.origin}`,
     `  Data dir:  ${config.database.url ? '(PostgreSQL from DATABASE_URL)' : config.database.dataDir}`,
     '',
