@@ -1,16 +1,23 @@
 // The rack route table (access-control.md §10.3): every rack path the gateway forwards, with its
 // permission, MFA level and audit action. First match wins; anything unmatched is denied (404).
+// Rows 1-34 are the spec's; rows 35+ cover the rest of the rack API (issue 11): secrets-bearing
+// and rack-wide administration rows are admin-only (no role holds their permission) with MFA
+// `always`, and irreversible ones are `destructive`.
 import type { AuditAction } from '../audit/catalogue.js';
 import type { Permission } from './permissions.js';
+import { EXTENDED_ROWS } from './rack-routes-extended.js';
 import type { MfaLevel } from './route-types.js';
 
-export type RackMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'SOCKET';
+export type RackMethod = 'GET' | 'POST' | 'PUT' | 'DELETE' | 'OPTIONS' | 'SOCKET';
 
 export interface RackRoute {
   /** Row number of access-control.md §10.3 (row 32 has one row per path). */
   readonly row: number;
   readonly method: RackMethod;
-  /** Path pattern; `{x}` is exactly one segment, `{x}.tgz` one segment ending in `.tgz`. */
+  /**
+   * Path pattern; `{x}` is exactly one segment, `{x}.tgz` one segment ending in `.tgz`, and a last
+   * segment `*` one or more further segments (the rack's pass-through prefixes).
+   */
   readonly path: string;
   readonly permission: Permission;
   readonly mfa: MfaLevel;
@@ -21,9 +28,9 @@ export interface RackRoute {
   readonly mutation: boolean;
 }
 
-type Row = Omit<RackRoute, 'mutation'>;
+export type Row = Omit<RackRoute, 'mutation'>;
 
-const r = (
+export const r = (
   row: number,
   method: RackMethod,
   path: string,
@@ -107,11 +114,13 @@ const ROWS: readonly Row[] = [
   r(32, 'GET', '/system/releases', 'convox:rack:read', 'none', 'rack.read'),
   r(33, 'PUT', '/system', 'convox:rack:update', 'step_up', 'rack.update'),
   r(34, 'SOCKET', '/system/logs', 'convox:log:read', 'none', 'log.read'),
+  ...EXTENDED_ROWS,
 ];
 
+/** GET and OPTIONS read; of the sockets only exec is a mutation (it starts a command). */
 export const RACK_ROUTES: readonly RackRoute[] = ROWS.map((row) => ({
   ...row,
-  mutation: row.method !== 'GET' && (row.method !== 'SOCKET' || row.audit === 'process.exec.open'),
+  mutation: !['GET', 'OPTIONS', 'SOCKET'].includes(row.method) || row.audit === 'process.exec.open',
 }));
 
 export interface RackMatch {
@@ -129,15 +138,24 @@ function matchSegment(pattern: string, segment: string, params: Record<string, s
   return true;
 }
 
+function matchPath(
+  pattern: readonly string[],
+  segments: readonly string[],
+): Record<string, string> | null {
+  const prefix = pattern.at(-1) === '*';
+  const fixed = prefix ? pattern.slice(0, -1) : pattern;
+  if (prefix ? segments.length <= fixed.length : segments.length !== fixed.length) return null;
+  const params: Record<string, string> = {};
+  if (!fixed.every((p, i) => matchSegment(p, segments[i] ?? '', params))) return null;
+  return params;
+}
+
 /** Finds the first row matching `method` (`SOCKET` for upgrades) and the decoded `segments`. */
 export function matchRackRoute(method: string, segments: readonly string[]): RackMatch | null {
   for (const route of RACK_ROUTES) {
     if (route.method !== method) continue;
-    const pattern = route.path.split('/').slice(1);
-    if (pattern.length !== segments.length) continue;
-    const params: Record<string, string> = {};
-    if (pattern.every((p, i) => matchSegment(p, segments[i] ?? '', params)))
-      return { route, params };
+    const params = matchPath(route.path.split('/').slice(1), segments);
+    if (params !== null) return { route, params };
   }
   return null;
 }

@@ -17,6 +17,8 @@ const VIEWER: readonly Permission[] = [
   'convox:log:read',
   'convox:build:list',
   'convox:build:read',
+  'convox:budget:read',
+  'convox:certificate:read',
   'gateway:role:read',
   'gateway:setting:read',
   'auth:profile:read',
@@ -44,6 +46,9 @@ const OPS: readonly Permission[] = [
   'convox:process:terminate',
   'convox:release:list',
   'convox:env:read',
+  'convox:config:read',
+  'convox:resource:read',
+  'convox:registry:read',
 ];
 
 const DEPLOYER: readonly Permission[] = [
@@ -54,6 +59,8 @@ const DEPLOYER: readonly Permission[] = [
   'convox:release:read',
   'convox:release:promote',
   'convox:env:set',
+  'convox:config:set',
+  'convox:budget:update',
   'convox:app:update',
   'gateway:deploy_approval_request:create',
   'gateway:deploy_approval_request:read',
@@ -71,6 +78,7 @@ const CICD: readonly Permission[] = [
   'convox:instance:list',
   'convox:instance:read',
   'convox:rack:read',
+  'convox:budget:read',
   'convox:deploy:deploy_with_approval',
   'gateway:deploy_approval_request:create',
   'gateway:deploy_approval_request:read',

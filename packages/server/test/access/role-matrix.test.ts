@@ -163,6 +163,73 @@ GET /system/processes convox:rack:read
 GET /system/releases convox:rack:read
 PUT /system convox:rack:update
 SOCKET /system/logs convox:log:read
+GET /apps/{app}/budget convox:budget:read
+GET /apps/{app}/budget/shutdown-state convox:budget:read
+POST /apps/{app}/budget convox:budget:update
+DELETE /apps/{app}/budget convox:budget:update
+POST /apps/{app}/budget/dismiss-recovery convox:budget:update
+POST /apps/{app}/budget/reset convox:budget:reset
+POST /apps/{app}/budget/simulate-shutdown convox:budget:reset
+GET /apps/{app}/balancers convox:app:read
+GET /apps/{app}/cost convox:app:read
+GET /apps/{app}/diagnose convox:app:read
+GET /apps/{app}/manifest/services/{service} convox:app:read
+GET /apps/{app}/metrics-by-service convox:app:read
+GET /apps/{app}/metrics convox:app:read
+GET /apps/{app}/services/{service}/metrics convox:app:read
+POST /apps/{app}/cancel convox:app:update
+POST /apps/{app}/services/{service}/scale-override convox:app:update
+POST /apps/{app}/services/{service}/triggers/disable convox:app:update
+POST /apps/{app}/services/{service}/triggers/enable convox:app:update
+POST /apps/{app}/services/{service}/triggers/threshold convox:app:update
+PUT /apps/{app}/ssl/{service}/{port} convox:app:update
+GET /apps/{app}/configs convox:config:read
+GET /apps/{app}/configs/{name} convox:config:read
+PUT /apps/{app}/configs convox:config:set
+PUT /apps/{app}/configs/{name} convox:config:set
+GET /apps/{app}/processes/{pid}/files convox:process:exec
+POST /apps/{app}/processes/{pid}/files convox:process:exec
+DELETE /apps/{app}/processes/{pid}/files convox:process:exec
+POST /apps/{app}/builds/{id}/image convox:build:create
+GET /apps/{app}/resources convox:resource:read
+GET /apps/{app}/resources/{name} convox:resource:read
+GET /resources convox:resource:read
+OPTIONS /resources convox:resource:read
+GET /resources/{name} convox:resource:read
+GET /apps/{app}/resources/{name}/data convox:resource:data
+PUT /apps/{app}/resources/{name}/data convox:resource:data
+SOCKET /apps/{app}/resources/{name}/console convox:resource:data
+POST /resources convox:resource:manage
+PUT /resources/{name} convox:resource:manage
+POST /resources/{name}/links convox:resource:manage
+DELETE /resources/{name}/links/{app} convox:resource:manage
+DELETE /resources/{name} convox:resource:delete
+GET /certificates convox:certificate:read
+POST /certificates convox:certificate:manage
+POST /certificates/generate convox:certificate:manage
+POST /certificates/{id}/renew convox:certificate:manage
+DELETE /certificates/{id} convox:certificate:delete
+GET /registries convox:registry:read
+POST /registries convox:registry:manage
+DELETE /registries/{server} convox:registry:delete
+SOCKET /instances/{id}/shell convox:instance:shell
+POST /instances/keyroll convox:instance:keyroll
+DELETE /instances/{id} convox:instance:terminate
+GET /letsencrypt/config convox:rack:read
+PUT /letsencrypt/config convox:rack:update
+POST /events convox:rack:update
+POST /system/jwt/token convox:rack:jwt
+POST /system/jwt/rotate convox:rack:jwt
+POST /system/karpenter/cleanup convox:rack:cleanup
+SOCKET /proxy/{host}/{port} convox:rack:proxy
+GET /custom/http/proxy/* convox:rack:proxy
+POST /custom/http/proxy/* convox:rack:proxy
+PUT /custom/http/proxy/* convox:rack:proxy
+DELETE /custom/http/proxy/* convox:rack:proxy
+GET /v2/* convox:rack:proxy
+POST /v2/* convox:rack:proxy
+PUT /v2/* convox:rack:proxy
+DELETE /v2/* convox:rack:proxy
 `;
 
 // ── §5: which roles hold which permissions (V viewer, O ops, D deployer, C cicd; admin: all).
@@ -170,6 +237,14 @@ const MATRIX = `
 VODC convox:app:list convox:app:read convox:process:list convox:process:read
 VODC convox:instance:list convox:instance:read convox:rack:read
 VOD convox:log:read convox:build:list convox:build:read
+VODC convox:budget:read
+VOD convox:certificate:read
+OD convox:config:read convox:resource:read convox:registry:read
+D convox:config:set convox:budget:update
+- convox:budget:reset convox:resource:data convox:resource:manage convox:resource:delete
+- convox:certificate:manage convox:certificate:delete convox:registry:manage
+- convox:registry:delete convox:instance:shell convox:instance:keyroll
+- convox:instance:terminate convox:rack:jwt convox:rack:cleanup convox:rack:proxy
 OD convox:app:restart convox:process:start convox:process:exec convox:process:terminate
 OD convox:release:list convox:env:read
 D convox:build:create convox:object:create convox:release:create convox:release:read
@@ -262,6 +337,7 @@ function fill(path: string, who: Principal): string {
     .replace(':email', encodeURIComponent(emailOf(OWNER[who])))
     .replace(/:app\b|\{app\}/g, 'matrix-app')
     .replace(/\{id\}\.tgz/, 'x.tgz')
+    .replace(/\/\*$/, '/x/y')
     .replace(/:[A-Za-z]+|\{[a-z]+\}/g, 'x');
 }
 
