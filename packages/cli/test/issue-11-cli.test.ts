@@ -1,9 +1,16 @@
 // Issue 11, finding 4: our own CLI where a convox user trips over it — `logs --no-follow`,
 // `releases rollback`, an expired step-up in `whoami`, and a default app taken from the directory.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loggedIn, type Stack, startStack, stopStack, tempDir } from './support/fixtures.js';
+import {
+  loggedIn,
+  type Stack,
+  startStack,
+  stopStack,
+  tempDir,
+  writeConfig,
+} from './support/fixtures.js';
 import { runCli } from './support/run-cli.js';
 
 let stack: Stack;
@@ -51,6 +58,34 @@ describe('issue 11 finding 4: our own CLI', () => {
       (r) => r.method === 'POST' && r.path === '/api/v1/rack-proxy/apps/billing-api/releases',
     );
     expect(create).toBeDefined();
+  });
+
+  it('releases rollback takes the step-up path of promote: verify first, nothing created without a code', async () => {
+    const stale = stack.gw.issue(undefined, 'session', 86_400_000, false);
+    const dir = tempDir();
+    const config = JSON.parse(
+      readFileSync(join(env.RACK_GATEWAY_CONFIG_DIR ?? '', 'config.json'), 'utf8'),
+    );
+    config.racks.demo.token = stale;
+    writeConfig(dir, config);
+    const staleEnv = { RACK_GATEWAY_CONFIG_DIR: dir };
+    const mark = stack.gw.requests.length;
+    const since = () => stack.gw.requests.slice(mark);
+    const refused = await runCli(['releases', 'rollback', 'RBILLINGAAA', '-a', 'billing-api'], {
+      env: staleEnv,
+    });
+    expect(refused.code).toBe(6);
+    const isCreate = (r: { method: string; path: string }) =>
+      r.method === 'POST' && r.path === '/api/v1/rack-proxy/apps/billing-api/releases';
+    expect(since().some(isCreate)).toBe(false);
+    const res = await runCli(
+      ['releases', 'rollback', 'RBILLINGAAA', '-a', 'billing-api', '--mfa-code', '123456'],
+      { env: staleEnv },
+    );
+    expect(res.code).toBe(0);
+    const verify = since().findIndex((r) => r.path === '/api/v1/auth/mfa/verify');
+    expect(verify).toBeGreaterThanOrEqual(0);
+    expect(verify).toBeLessThan(since().findIndex(isCreate));
   });
 
   it('whoami shows an expired step-up as expired', async () => {
