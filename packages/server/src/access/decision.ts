@@ -1,7 +1,11 @@
 // Decisions are values (style.md §3): `{ allow: true }` or `{ allow: false, reason }` with a reason
 // from one closed table. `denialError` is the ONE mapping from a reason to the HTTP status, the
 // `X-Error-Reason` header, extra headers and the JSON body; the audit step reads the same table.
+// Messages say what to do next in one line: the native convox CLI prints only the body
+// (`ERROR: <body>`), so the way forward has to be in the text itself, not in a header.
 import { GatewayError } from '../http/errors.js';
+import { grants } from './permissions.js';
+import { ROLES, USER_ROLES } from './roles.js';
 import type { MfaLevel } from './route-types.js';
 
 interface DenialSpec {
@@ -44,15 +48,18 @@ export const DENIALS = {
   },
   permission_denied: {
     status: 403,
-    message: "You don't have permission to perform this action.",
+    message:
+      "You don't have permission to perform this action; ask an admin for a role that has it.",
   },
   mfa_step_up_required: {
     status: 401,
-    message: 'Confirm this action with multi-factor authentication.',
+    message:
+      'This action needs a recent MFA step-up: run rack-gateway mfa, or add .totp.<code> to the rack password (rack-gateway rack-url --inline-mfa).',
   },
   mfa_required: {
     status: 401,
-    message: 'Multi-factor authentication is required for this action.',
+    message:
+      'This action needs a fresh MFA code every time: add .totp.<code> to the rack password (rack-gateway rack-url --inline-mfa); a step-up does not cover it.',
   },
   mfa_verification_failed: {
     status: 401,
@@ -69,10 +76,15 @@ export const DENIALS = {
     message: 'browser session cookies are not permitted for CLI routes',
     rejected: true,
   },
-  route_not_allowed: { status: 404, message: 'not found' },
+  route_not_allowed: {
+    status: 404,
+    message:
+      "Refused by rack-gateway, not the rack: this method and path are not in the gateway's rack route table, so no permission allows them.",
+  },
   destructive_actions_disabled: {
     status: 403,
-    message: 'Destructive rack actions are disabled by policy',
+    message:
+      'Refused by rack-gateway, not the rack: destructive rack actions are disabled by the allow_destructive_actions setting; an admin can change it.',
   },
   audit_unavailable: {
     status: 503,
@@ -133,9 +145,20 @@ function mfaHeaders(d: Deny): Record<string, string> {
   return headers;
 }
 
+/** The user roles that hold `permission`, lowest first (admin holds everything). */
+export function rolesHolding(permission: string): string[] {
+  return USER_ROLES.filter((role) => grants(ROLES[role].permissions, permission));
+}
+
+/** THE text of a permission refusal: the permission, the roles that hold it, who grants them. */
+export function permissionDeniedMessage(permission: string): string {
+  const roles = rolesHolding(permission).join(', ');
+  return `You don't have permission to perform this action (requires ${permission}; roles that have it: ${roles}; an admin assigns roles).`;
+}
+
 function message(d: Deny): string {
   if (d.reason === 'permission_denied' && d.permission)
-    return `You don't have permission to perform this action (requires ${d.permission}).`;
+    return permissionDeniedMessage(d.permission);
   if (d.reason === 'mfa_verification_failed' && d.codeFailure === 'replay')
     return REUSED_CODE_MESSAGE;
   return DENIALS[d.reason].message;

@@ -5,6 +5,7 @@
 
 import type { IncomingHttpHeaders } from 'node:http';
 import { decodeGoForm, encodeGoForm, type FormValues, firstValue } from '@rack-gateway/convox';
+import { permissionDeniedMessage } from '../access/decision.js';
 import { BadRequestError, ForbiddenError } from '../http/errors.js';
 import {
   type EnvChange,
@@ -95,14 +96,10 @@ export function applyReleaseEnv(input: ReleaseEnvInput): ReleaseEnvResult {
   if (!input.canSetEnv) {
     throw new PolicyRefusal(
       'permission_denied',
-      new ForbiddenError(
-        'permission_denied',
-        "You don't have permission to perform this action (requires convox:env:set).",
-        {
-          headers: { 'x-required-permission': 'convox:env:set' },
-          extra: { permission: 'convox:env:set' },
-        },
-      ),
+      new ForbiddenError('permission_denied', permissionDeniedMessage('convox:env:set'), {
+        headers: { 'x-required-permission': 'convox:env:set' },
+        extra: { permission: 'convox:env:set' },
+      }),
     );
   }
   try {

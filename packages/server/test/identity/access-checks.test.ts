@@ -52,7 +52,7 @@ describe('decision mapping', () => {
   it('permission_denied names the permission in the message, body and header', () => {
     const err = denialError(deny('permission_denied', { permission: 'gateway:user:create' }));
     expect(err.message).toBe(
-      "You don't have permission to perform this action (requires gateway:user:create).",
+      "You don't have permission to perform this action (requires gateway:user:create; roles that have it: admin; an admin assigns roles).",
     );
     expect(err.extra).toEqual({ permission: 'gateway:user:create' });
     expect(err.headers['x-required-permission']).toBe('gateway:user:create');

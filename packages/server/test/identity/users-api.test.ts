@@ -79,7 +79,8 @@ describe('users API', () => {
     expect(res.status).toBe(403);
     expect(res.body).toEqual({
       error: 'permission_denied',
-      message: "You don't have permission to perform this action (requires gateway:user:create).",
+      message:
+        "You don't have permission to perform this action (requires gateway:user:create; roles that have it: admin; an admin assigns roles).",
       permission: 'gateway:user:create',
     });
     expect(res.headers.get('x-required-permission')).toBe('gateway:user:create');

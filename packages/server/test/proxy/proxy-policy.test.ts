@@ -3,6 +3,7 @@
 // prompt, and fail-closed mutations while the audit store is down.
 import { encodeGoForm, RackClient } from '@rack-gateway/convox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DENIALS } from '../../src/access/decision.js';
 import { ENV_MASK } from '../../src/proxy/env-rules.js';
 import {
   basic,
@@ -138,7 +139,7 @@ describe('rack proxy policy', () => {
     expect(guarded.status).toBe(403);
     expect(guarded.headers.get('x-error-reason')).toBe('destructive_actions_disabled');
     expect(guarded.headers.get('x-mfa-required')).toBeNull();
-    expect(await guarded.text()).toBe('Destructive rack actions are disabled by policy\n');
+    expect(await guarded.text()).toBe(`${DENIALS.destructive_actions_disabled.message}\n`);
     await p.h.app.settings.set('allow_destructive_actions', true, null);
     await expect
       .poll(async () =>

@@ -1,6 +1,7 @@
 import { RackClient } from '@rack-gateway/convox';
 import { type MockRack, startMockRack } from '@rack-gateway/mock-rack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DENIALS, permissionDeniedMessage } from '../../src/access/decision.js';
 import { type IdentityHarness, startIdentityHarness } from '../support/identity-harness.js';
 import { signInCli } from '../support/sign-in.js';
 
@@ -40,14 +41,12 @@ describe('rack proxy smoke', () => {
     expect(res.status).toBe(403);
     expect(res.headers.get('x-required-permission')).toBe('convox:release:promote');
     expect(res.headers.get('x-error-source')).toBe('gateway');
-    expect(await res.text()).toBe(
-      "You don't have permission to perform this action (requires convox:release:promote).\n",
-    );
+    expect(await res.text()).toBe(`${permissionDeniedMessage('convox:release:promote')}\n`);
     const cert = await fetch(`${h.url}/api/v1/rack-proxy/certificates?`, {
       headers: { authorization: auth },
     });
     expect(cert.status).toBe(404);
-    expect(await cert.text()).toBe('not found\n');
+    expect(await cert.text()).toBe(`${DENIALS.route_not_allowed.message}\n`);
   });
 
   it('exec through the gateway returns the remote exit code', async () => {

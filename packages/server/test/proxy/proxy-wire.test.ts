@@ -7,8 +7,10 @@ import { Readable } from 'node:stream';
 import { EXIT_MARKER, RackClient } from '@rack-gateway/convox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tgz } from '../../../convox/test/support/archive.js';
+import { DENIALS, permissionDeniedMessage } from '../../src/access/decision.js';
 import { basic, openSocket, type ProxyHarness, startProxyHarness, TOTP } from './proxy-harness.js';
 
+const NOT_ALLOWED = `${DENIALS.route_not_allowed.message}\n`;
 const MANIFEST = 'services:\n  web:\n    build: .\n    port: 3000\n';
 
 describe('rack proxy wire behaviour', () => {
@@ -55,10 +57,10 @@ describe('rack proxy wire behaviour', () => {
     p.h.audit.clear();
     const before = p.rack.requests.list().length;
     const probe = await proxied('/racks?', { auth });
-    expect([probe.status, await probe.text()]).toEqual([404, 'not found\n']);
+    expect([probe.status, await probe.text()]).toEqual([404, NOT_ALLOWED]);
     expect(p.h.audit.of('proxy.route_denied')).toEqual([]);
     const certs = await proxied('/certificates?', { auth });
-    expect([certs.status, await certs.text()]).toEqual([404, 'not found\n']);
+    expect([certs.status, await certs.text()]).toEqual([404, NOT_ALLOWED]);
     expect(certs.headers.get('x-error-reason')).toBe('route_not_allowed');
     expect(p.h.audit.of('proxy.route_denied')[0]).toMatchObject({
       status: 'denied',
@@ -120,7 +122,7 @@ describe('rack proxy wire behaviour', () => {
     });
     await native.closed;
     expect(native.frames.map((f) => f.toString())).toEqual([
-      "ERROR: You don't have permission to perform this action (requires convox:process:exec).\n",
+      `ERROR: ${permissionDeniedMessage('convox:process:exec')}\n`,
       `${EXIT_MARKER}:1\n`,
       '',
     ]);

@@ -5,6 +5,7 @@ import type { FastifyRequest } from 'fastify';
 import type { AuditLog } from '../../audit/audit-log.js';
 import { BadRequestError, ForbiddenError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
+import { permissionDeniedMessage } from '../decision.js';
 import { appendDurable, eventFor } from '../request-audit.js';
 import {
   assertWithinCreator,
@@ -72,11 +73,10 @@ export async function visibleToken(
   const principal = caller(request);
   if (request.access?.scope === 'self' && token.ownerUserId !== principal.user.id) {
     const permission = request.access.route.permission;
-    throw new ForbiddenError(
-      'permission_denied',
-      `You don't have permission to perform this action (requires ${permission}).`,
-      { headers: { 'x-required-permission': String(permission) }, extra: { permission } },
-    );
+    throw new ForbiddenError('permission_denied', permissionDeniedMessage(String(permission)), {
+      headers: { 'x-required-permission': String(permission) },
+      extra: { permission },
+    });
   }
   return token;
 }
