@@ -142,6 +142,8 @@ async function startExec(
   } catch (err) {
     request.log.error({ err }, 'exec session could not be recorded; refusing it');
     refuseInBand(client, 'session capture unavailable', true);
+    // Read again so the client's close answer arrives; its held input is dropped with the session.
+    client.resume();
     request.upstreamSocket?.terminate();
     return 'failed';
   }
@@ -206,6 +208,11 @@ export async function proxySocket(
   client: WebSocket,
   request: FastifyRequest,
 ): Promise<void> {
+  // Hold the client's frames in its TCP receive window until relay() listens: the native CLI
+  // writes piped stdin and its EOF with the handshake, while the capture and the open event are
+  // still being written (a frame emitted without a listener is gone). The rack side is held since
+  // dialUpstream; a client flooding meanwhile is stopped by TCP flow control, not buffered here.
+  client.pause();
   const upstream = request.upstreamSocket;
   if (upstream === null) throw new Error('socket proxy reached without an upstream socket');
   const exec = targetOf(request).match.route.row === 15;

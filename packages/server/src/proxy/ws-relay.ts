@@ -96,7 +96,11 @@ export interface RelayHooks {
 export interface RelayOptions {
   readonly pingIntervalMs?: number;
   readonly idleTimeoutMs?: number;
+  /** Bytes queued towards one side above which the other side is no longer read. */
+  readonly highWaterBytes?: number;
 }
+
+const DEFAULT_HIGH_WATER = 1024 * 1024;
 
 export interface Relay {
   /** Ends the session from the gateway: optional in-band message, EOF, then close both sides. */
@@ -143,13 +147,21 @@ export function relay(
       lastHeard.set(from, Date.now());
       const buf = asBuffer(data);
       hooks.onFrame?.(direction, buf, isBinary);
-      if (to.readyState === WebSocket.OPEN) to.send(buf, { binary: isBinary });
+      if (to.readyState !== WebSocket.OPEN) return;
+      if (to.bufferedAmount + buf.length < highWater) return to.send(buf, { binary: isBinary });
+      // Backpressure: a side that writes faster than the other reads waits in its TCP window
+      // until this frame is handed to the slower side's socket.
+      from.pause();
+      to.send(buf, { binary: isBinary }, () => {
+        if (!done) from.resume();
+      });
     });
     from.on('pong', () => lastHeard.set(from, Date.now()));
     from.on('ping', () => lastHeard.set(from, Date.now()));
     from.on('close', (code) => finish(code, direction === 'i' ? 'client' : 'upstream'));
     from.on('error', () => finish(1011, direction === 'i' ? 'client' : 'upstream'));
   };
+  const highWater = options.highWaterBytes ?? DEFAULT_HIGH_WATER;
   pipe(client, upstream, 'i');
   pipe(upstream, client, 'o');
   const idleTimeout = options.idleTimeoutMs ?? 90_000;
@@ -161,6 +173,9 @@ export function relay(
   }, options.pingIntervalMs ?? 30_000);
   client.resume();
   upstream.resume();
+  // A side that went away while held (before these listeners) never emits 'close' again.
+  if (client.readyState === WebSocket.CLOSED) finish(1006, 'client');
+  else if (upstream.readyState === WebSocket.CLOSED) finish(1006, 'upstream');
   return {
     closed,
     terminate(code: number, message?: string) {
