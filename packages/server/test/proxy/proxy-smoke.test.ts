@@ -42,7 +42,7 @@ describe('rack proxy smoke', () => {
     expect(res.headers.get('x-required-permission')).toBe('convox:release:promote');
     expect(res.headers.get('x-error-source')).toBe('gateway');
     expect(await res.text()).toBe(`${permissionDeniedMessage('convox:release:promote')}\n`);
-    const cert = await fetch(`${h.url}/api/v1/rack-proxy/certificates?`, {
+    const cert = await fetch(`${h.url}/api/v1/rack-proxy/kubeconfig?`, {
       headers: { authorization: auth },
     });
     expect(cert.status).toBe(404);

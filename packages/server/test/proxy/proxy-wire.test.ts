@@ -52,19 +52,19 @@ describe('rack proxy wire behaviour', () => {
     expect(seen).toMatchObject({ path: '/apps', rawQuery: '', hasQueryMark: true });
   });
 
-  it('answers the SDK probes 404 without an audit denial; /certificates never reaches the rack', async () => {
+  it('answers the SDK probes 404 without an audit denial; /kubeconfig never reaches the rack', async () => {
     const auth = basic(await p.cliToken('viewer'));
     p.h.audit.clear();
     const before = p.rack.requests.list().length;
     const probe = await proxied('/racks?', { auth });
     expect([probe.status, await probe.text()]).toEqual([404, NOT_ALLOWED]);
     expect(p.h.audit.of('proxy.route_denied')).toEqual([]);
-    const certs = await proxied('/certificates?', { auth });
+    const certs = await proxied('/kubeconfig?', { auth });
     expect([certs.status, await certs.text()]).toEqual([404, NOT_ALLOWED]);
     expect(certs.headers.get('x-error-reason')).toBe('route_not_allowed');
     expect(p.h.audit.of('proxy.route_denied')[0]).toMatchObject({
       status: 'denied',
-      resource: '/certificates',
+      resource: '/kubeconfig',
     });
     for (const path of ['/apps/storefront/environment', '/apps'])
       expect(
