@@ -1,10 +1,11 @@
 // Benchmark of what the rack proxy adds per request: the same read (GET /apps) and mutation
-// (POST /apps/<app>/objects/tmp/<name>, 64 bytes: the one mutation that needs no MFA step-up, so
-// an API token reaches the rack with it) straight to the mock rack and through an in-process gateway with a
-// real chain audit writer (a mutation commits its audit attempt before forwarding), with an API
+// (POST /apps/<app>/objects/tmp/<name>, 64 bytes: a step-up route, which an API token of an owner
+// with a confirmed TOTP method satisfies by itself) straight to the mock rack and through an
+// in-process gateway with a real chain audit writer (a mutation commits its audit attempt before forwarding), with an API
 // token. Variants are interleaved round by round so a noisy machine hits them alike. Prints a
 // table; asserts nothing. Embedded PGlite by default; PostgreSQL with BENCH_DATABASE_URL.
 // Scale with BENCH_PROXY_ROUNDS (default 5) and BENCH_PROXY_REQUESTS (per variant and round, 200).
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,8 @@ import { createReadiness } from '../packages/server/src/http/readiness.ts';
 import { seedUsers } from '../packages/server/src/identity/users/seed.ts';
 import { systemClock } from '../packages/server/src/lib/clock.ts';
 import { createLogger } from '../packages/server/src/logging/logger.ts';
+import { createMfaCrypto } from '../packages/server/src/mfa/mfa-crypto.ts';
+import { newTotpSecret } from '../packages/server/src/mfa/totp.ts';
 import { createSettingsStore } from '../packages/server/src/settings/settings-store.ts';
 import { percentile, withDatabase } from './audit-load.ts';
 
@@ -98,10 +101,22 @@ async function startGateway(rackUrl: string, databaseUrl: string | null): Promis
   const rows = await opened.db.query<{ id: string }>('SELECT id FROM users WHERE email = $1', [
     ADMIN,
   ]);
+  const ownerUserId = Number(rows[0]?.id);
+  // Step-up routes need the owner to have MFA set up; the token then satisfies step-up itself.
+  await opened.db.query(
+    `INSERT INTO mfa_methods (uid, user_id, type, label, secret_encrypted, created_at, confirmed_at)
+     VALUES ($1, $2, 'totp', 'bench', $3, $4, $4)`,
+    [
+      randomUUID(),
+      ownerUserId,
+      createMfaCrypto(config.secrets.appSecretKey, null).encrypt(newTotpSecret()),
+      new Date(),
+    ],
+  );
   const { secret } = await createTokenStore(opened.db).create(
     {
       name: 'bench',
-      ownerUserId: Number(rows[0]?.id),
+      ownerUserId,
       permissions: ['convox:*:*'],
       expiresAt: null,
     },

@@ -40,7 +40,8 @@ export const DENIALS = {
   },
   mfa_enrollment_required: {
     status: 403,
-    message: 'Set up multi-factor authentication to continue.',
+    message:
+      "This action needs multi-factor authentication, which your account has not set up: add a method in the gateway's web console under /app/account/security.",
   },
   mfa_challenge_required: {
     status: 401,

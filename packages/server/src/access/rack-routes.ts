@@ -104,7 +104,16 @@ const ROWS: readonly Row[] = [
     'step_up',
     'release.promote',
   ),
-  r(29, 'POST', '/apps/{app}/objects/tmp/{name}', 'convox:object:create', 'none', 'object.create'),
+  // Step-up like the build it feeds, so `convox deploy` and `build` are refused before the source
+  // upload rather than after it (issue 11, finding 3).
+  r(
+    29,
+    'POST',
+    '/apps/{app}/objects/tmp/{name}',
+    'convox:object:create',
+    'step_up',
+    'object.create',
+  ),
   r(30, 'GET', '/instances', 'convox:instance:list', 'none', 'instance.list'),
   r(31, 'GET', '/instances/{id}', 'convox:instance:read', 'none', 'instance.read'),
   r(32, 'GET', '/system', 'convox:rack:read', 'none', 'rack.read'),

@@ -7,6 +7,7 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FAKE_TOTP_CODE } from '../support/fake-mfa.js';
 import {
   freePort,
   type IdentityHarness,
@@ -92,6 +93,12 @@ describe('streamed object upload', () => {
       env: { RACK_HOST: `http://127.0.0.1:${port}`, RACK_TOKEN: RACK_PASSWORD },
     });
     token = await signInCli(h.url, 'deployer@example.com');
+    // The upload is a step-up route: the deployer has a (stand-in) TOTP method and sends its code.
+    const rows = await h.database.db.query<{ id: string }>(
+      'SELECT id FROM users WHERE email = $1',
+      ['deployer@example.com'],
+    );
+    h.mfa.enrolled.add(Number(rows[0]?.id));
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -100,7 +107,7 @@ describe('streamed object upload', () => {
 
   it('streams 200 MB through with flat gateway memory', async () => {
     const url = `${h.url}/api/v1/rack-proxy/apps/storefront/objects/tmp/big.tgz`;
-    const auth = basic(token);
+    const auth = basic(`${token}.totp.${FAKE_TOTP_CODE}`);
     expect((await upload(url, auth, 4 * 1024 * 1024)).status).toBe(200); // warm-up
     const baseline = process.memoryUsage().rss;
     let peak = baseline;
