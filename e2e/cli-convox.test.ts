@@ -2,15 +2,17 @@
 // proxy and env API (issue 7; cli.md §11 checks 3-5, 7, 8, 10): apps (--json equal to the rack's
 // document), reads, env masked, env set --promote, deploy of a directory with its streamed build
 // log, run and exec returning the remote exit code, logs -f until Ctrl-C, and one clear 403 line for
-// a viewer's env set / exec and for a deployer's secret change (convox:secret:set). Demo mode
+// a viewer's env set / exec and for a deployer's secret change (convox:secret:set); exec with stdin
+// and EOF written in the handshake's tick, as the native CLI does (issue 11 finding 1). Demo mode
 // requires MFA: the login enrols TOTP and approves with a fresh code (support/cli-browser.ts), so the
 // session's step-up window covers the changes that follow.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RackClient } from '@rack-gateway/convox';
+import { EXIT_MARKER, RackClient } from '@rack-gateway/convox';
 import { type MockRack, startMockRack } from '@rack-gateway/mock-rack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { CliBrowser } from './support/cli-browser.ts';
 import { runCli, startCli } from './support/cli-process.ts';
 import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
@@ -146,6 +148,43 @@ describe('convox commands through the gateway (demo mode)', () => {
     const [proc] = JSON.parse(ps.stdout) as { id: string; name: string }[];
     const res = await runCli(['exec', proc?.id ?? '', 'exit 3'], deployer);
     expect(res.code).toBe(3);
+  });
+
+  it('issue 11 finding 1: stdin and its EOF written with the handshake reach exec (native-CLI timing)', async () => {
+    // As `echo … | convox exec <pid> cat` does with RACK_URL from `rack-gateway rack-url`: the
+    // input frames and the empty binary frame (EOF) go out in the socket's open callback.
+    const rackUrl = new URL((await runCli(['rack-url'], deployer)).stdout.trim());
+    const authorization = `Basic ${Buffer.from(
+      `${decodeURIComponent(rackUrl.username)}:${decodeURIComponent(rackUrl.password)}`,
+    ).toString('base64')}`;
+    const base = `${rackUrl.origin}${rackUrl.pathname}`;
+    const ps = await fetch(`${base}/apps/storefront/processes`, { headers: { authorization } });
+    const [proc] = (await ps.json()) as { id: string }[];
+    const input = ['hello\n', 'from a pipe\n'];
+    const frames: Buffer[] = [];
+    const code = await new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(
+        `${base.replace(/^http/, 'ws')}/apps/storefront/processes/${proc?.id}/exec`,
+        {
+          headers: {
+            authorization,
+            command: 'cat',
+            tty: 'false',
+            'user-agent': 'convox.go/3.24.5',
+          },
+          skipUTF8Validation: true,
+        },
+      );
+      socket.on('message', (data) => frames.push(Buffer.from(data as Buffer)));
+      socket.once('open', () => {
+        for (const line of input) socket.send(line, { binary: false });
+        socket.send(Buffer.alloc(0), { binary: true });
+      });
+      socket.once('close', resolve);
+      socket.once('error', reject);
+    });
+    expect(code).toBe(1000);
+    expect(Buffer.concat(frames).toString()).toBe(`${input.join('')}${EXIT_MARKER}:0\n`);
   });
 
   it('env set --promote as deployer creates and promotes a release', async () => {
