@@ -1,7 +1,7 @@
 /// <reference path="./oidc-provider.d.ts" />
 // The oidc-provider instance behind the mock: confidential clients with PKCE (S256) required,
 // authorization code only, Google-shaped claims in the ID token, a fresh RS256 signing key per
-// start, and a sign-in page that is shown on every authorization (so a browser can switch users).
+// start (and per key rotation), and a sign-in page that is shown on every authorization (so a browser can switch users).
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import Provider, { interactionPolicy, type OidcContext } from 'oidc-provider';
 import { claimsOf, type MockIdpUser } from './users.js';
@@ -12,9 +12,9 @@ export interface MockIdpClient {
   readonly redirectUris: readonly string[];
 }
 
-function signingKey(): Record<string, unknown> {
+function signingKey(kid: string): Record<string, unknown> {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { ...privateKey.export({ format: 'jwk' }), kid: 'mock-idp-1', use: 'sig', alg: 'RS256' };
+  return { ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
 }
 
 function policy() {
@@ -54,6 +54,7 @@ export function createProvider(
   issuer: string,
   clients: readonly MockIdpClient[],
   users: readonly MockIdpUser[],
+  kid = 'mock-idp-1',
 ): Provider {
   const bySub = new Map(users.map((u) => [u.sub, u]));
   return new Provider(issuer, {
@@ -84,7 +85,7 @@ export function createProvider(
     },
     loadExistingGrant,
     cookies: { keys: [randomBytes(32).toString('hex')] },
-    jwks: { keys: [signingKey()] },
+    jwks: { keys: [signingKey(kid)] },
     ttl: { AuthorizationCode: 60, Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600 },
     async renderError(ctx: OidcContext, out: Record<string, unknown>) {
       ctx.type = 'html';

@@ -19,10 +19,14 @@ export interface MockIdpOptions {
   readonly users?: readonly MockIdpUser[];
 }
 
+export type TokenResponseRewrite = (body: Record<string, unknown>) => Record<string, unknown>;
+
 /** Deliberate misbehaviour, for tests of the relying party's checks. */
 export interface MockIdpFaults {
   /** Replace the `nonce` of incoming authorization requests with this value. */
   nonce: string | null;
+  /** Rewrite successful token responses in transit (e.g. tamper with the ID token). */
+  tokenResponse: TokenResponseRewrite | null;
 }
 
 export interface MockIdp {
@@ -30,6 +34,13 @@ export interface MockIdp {
   readonly issuer: string;
   readonly port: number;
   readonly faults: MockIdpFaults;
+  /** The `kid` of the key that signs ID tokens now. */
+  readonly kid: string;
+  /**
+   * Rotates the signing key: a new key with a new `kid` signs from now on and is the only one in
+   * the JWKS. Sign-ins in progress are forgotten (the provider's state is in memory).
+   */
+  rotateKeys(): void;
   close(): Promise<void>;
 }
 
@@ -59,7 +70,9 @@ function send(res: ServerResponse, status: number, type: string, body: string, c
 }
 
 interface Context {
-  readonly provider: Provider;
+  provider: Provider;
+  /** The provider's request handler (made once per provider). */
+  callback: ReturnType<Provider['callback']>;
   readonly users: readonly MockIdpUser[];
   readonly pageCsp: string;
 }
@@ -112,22 +125,34 @@ function startFresh(req: IncomingMessage, url: URL, faults: MockIdpFaults): void
   }
 }
 
+/** Applies `rewrite` to the JSON body oidc-provider ends a successful response with. */
+function rewriteJsonBody(res: ServerResponse, rewrite: TokenResponseRewrite): void {
+  const end = res.end.bind(res) as (chunk?: unknown) => ServerResponse;
+  res.end = ((chunk?: unknown) => {
+    if (res.statusCode !== 200 || chunk === undefined) return end(chunk);
+    const text = Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+    const body = JSON.stringify(rewrite(JSON.parse(text) as Record<string, unknown>));
+    res.setHeader('content-length', Buffer.byteLength(body));
+    return end(body);
+  }) as ServerResponse['end'];
+}
+
+/** Health, the stylesheet and the favicon; true when `url` was one of them. */
+function servedStatic(ctx: Context, req: IncomingMessage, res: ServerResponse, url: URL): boolean {
+  if (req.method !== 'GET') return false;
+  if (url.pathname === '/health')
+    send(res, 200, 'application/json', '{"status":"ok","service":"mock-idp"}\n', ctx.pageCsp);
+  else if (url.pathname === '/mock-idp.css')
+    send(res, 200, 'text/css; charset=utf-8', STYLESHEET, ctx.pageCsp);
+  else if (url.pathname === '/favicon.ico') res.writeHead(204).end();
+  else return false;
+  return true;
+}
+
 function handler(ctx: Context, faults: MockIdpFaults) {
-  const callback = ctx.provider.callback();
   return (req: IncomingMessage, res: ServerResponse): void => {
     const url = new URL(req.url ?? '/', 'http://mock-idp.invalid');
-    if (req.method === 'GET' && url.pathname === '/health') {
-      send(res, 200, 'application/json', '{"status":"ok","service":"mock-idp"}\n', ctx.pageCsp);
-      return;
-    }
-    if (req.method === 'GET' && url.pathname === '/mock-idp.css') {
-      send(res, 200, 'text/css; charset=utf-8', STYLESHEET, ctx.pageCsp);
-      return;
-    }
-    if (req.method === 'GET' && url.pathname === '/favicon.ico') {
-      res.writeHead(204).end();
-      return;
-    }
+    if (servedStatic(ctx, req, res, url)) return;
     if (url.pathname.startsWith('/interaction/')) {
       interaction(ctx, req, res, url.pathname).catch((err: unknown) => {
         const message = `This sign-in request is no longer valid (${(err as Error).message}). Start again from the application.`;
@@ -137,7 +162,9 @@ function handler(ctx: Context, faults: MockIdpFaults) {
       return;
     }
     if (url.pathname === '/auth' || url.pathname.startsWith('/auth/')) startFresh(req, url, faults);
-    callback(req, res);
+    if (url.pathname === '/token' && faults.tokenResponse !== null)
+      rewriteJsonBody(res, faults.tokenResponse);
+    ctx.callback(req, res);
   };
 }
 
@@ -156,13 +183,30 @@ export async function startMockIdp(options: MockIdpOptions = {}): Promise<MockId
   const issuer = `http://localhost:${port}`;
   const clients = options.clients ?? [];
   const users = options.users ?? DEFAULT_USERS;
-  const provider = createProvider(issuer, clients, users);
-  const faults: MockIdpFaults = { nonce: null };
-  server.on('request', handler({ provider, users, pageCsp: pageCsp(clients) }, faults));
+  let rotations = 1;
+  let kid = 'mock-idp-1';
+  const provider = createProvider(issuer, clients, users, kid);
+  const ctx: Context = {
+    provider,
+    callback: provider.callback(),
+    users,
+    pageCsp: pageCsp(clients),
+  };
+  const faults: MockIdpFaults = { nonce: null, tokenResponse: null };
+  server.on('request', handler(ctx, faults));
   return {
     issuer,
     port,
     faults,
+    get kid() {
+      return kid;
+    },
+    rotateKeys() {
+      rotations += 1;
+      kid = `mock-idp-${rotations}`;
+      ctx.provider = createProvider(issuer, clients, users, kid);
+      ctx.callback = ctx.provider.callback();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

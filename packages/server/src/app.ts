@@ -125,7 +125,11 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     env: deps.env ?? {},
   });
   await registerConvoxApi(app, { proxy, db: deps.db });
-  registerHealth(app, { db: deps.db, ...(deps.readiness ? { readiness: deps.readiness } : {}) });
+  registerHealth(app, {
+    db: deps.db,
+    idp: () => identity.oidc.status(),
+    ...(deps.readiness ? { readiness: deps.readiness } : {}),
+  });
   registerAuditRoutes(app, { config, db: deps.db, logger: deps.logger });
   registerRoute(app, { method: 'GET', path: '/openapi.json', handler: () => app.swagger() });
   registerSpa(app, { distDir: deps.webDistDir });

@@ -41,7 +41,13 @@ const REFUSALS: Readonly<Record<string, string>> = {
   invalid_verifier: 'The login could not be verified (PKCE mismatch); run the command again',
   invalid_code: 'The login code from the browser was not accepted; run the command again',
   idp_error: 'The identity provider reported an error',
-  exchange_failed: 'The sign-in with the identity provider failed',
+  exchange_failed:
+    'The identity provider did not accept this sign-in (it may have taken too long); run the command again',
+  idp_unavailable: 'The identity provider cannot be reached right now; try again in a moment',
+  idp_client_rejected:
+    "The identity provider refused the gateway's client credentials; ask an administrator to check OIDC_CLIENT_ID and OIDC_CLIENT_SECRET",
+  id_token_invalid:
+    "The identity provider's answer failed verification; ask an administrator to check the gateway's log",
   state_expired: 'The login request expired; run the command again',
   email_unverified: 'Your e-mail address is not verified at the identity provider',
   domain_not_allowed: "Your account's domain is not allowed on this gateway",

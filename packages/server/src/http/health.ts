@@ -1,9 +1,12 @@
 // GET /api/v1/health: reachability of the database, the audit writer's state (audit.md §5.3) and
 // whether start-up finished. It answers 200 only when the gateway serves requests, so a load
 // balancer or a script never sends traffic to an instance that still answers 503 `starting`. It
-// recovers by itself: every call probes the database again.
+// recovers by itself: every call probes the database again. The OIDC issuer's state is reported
+// (`idp`) but does not make the gateway unready: without it, API tokens and the native convox CLI
+// are still served and only interactive logins are refused (issue 19, finding 3).
 import type { FastifyInstance } from 'fastify';
 import type { Database } from '../db/database.js';
+import type { IdpStatus } from '../identity/oidc/oidc-client.js';
 import type { Readiness } from './readiness.js';
 import { registerRoute } from './register-route.js';
 
@@ -12,6 +15,8 @@ export interface HealthOptions {
   readonly probeTimeoutMs?: number;
   /** Absent when the app is built ready (tests, commands). */
   readonly readiness?: Readiness;
+  /** The OIDC issuer's discovery state. */
+  readonly idp?: () => IdpStatus;
 }
 
 export function registerHealth(app: FastifyInstance, options: HealthOptions): void {
@@ -34,6 +39,7 @@ export function registerHealth(app: FastifyInstance, options: HealthOptions): vo
         service: 'rack-gateway',
         database,
         audit,
+        ...(options.idp ? { idp: options.idp() } : {}),
         ...(ready ? {} : { detail: options.readiness?.detail }),
       });
     },

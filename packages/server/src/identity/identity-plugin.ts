@@ -31,7 +31,7 @@ export interface IdentityOptions {
   readonly clock: Clock;
   readonly audit: AuditLog;
   readonly settings: SettingsStore;
-  /** OIDC client (default: discovery of OIDC_ISSUER on first use, with backoff). */
+  /** OIDC client (default: discovery of OIDC_ISSUER in the background from start-up). */
   readonly oidc?: OidcClient;
   /** MFA methods (src/mfa; tests may pass a stand-in). */
   readonly mfa: MfaMethods;
@@ -48,7 +48,8 @@ export function registerIdentity(app: FastifyInstance, options: IdentityOptions)
   const { config, db, clock, audit } = options;
   const settings = () => readSettings(options.settings);
   const mfa = options.mfa;
-  const oidc = options.oidc ?? createOidcClient(config);
+  const oidc = options.oidc ?? createOidcClient(config, app.log);
+  app.addHook('onClose', async () => oidc.close());
   const cookies = cookieNames(config);
   const csrf = createCsrf(config.secrets.appSecretKey);
   const limiter = new RateLimiter({

@@ -1,14 +1,15 @@
 // Identity's start-up steps (run by `serve` after migrations and the audit chain): seed users
-// from the environment, subscribe the settings cache to `rgw_settings`, and discover the OIDC
-// issuer — which fails start-up with a clear message after OIDC_DISCOVERY_TIMEOUT_SECONDS.
+// from the environment, subscribe the settings cache to `rgw_settings`, and start discovering the
+// OIDC issuer in the background: start-up does not wait for the IdP, so an outage there refuses
+// interactive logins only, never API tokens or the native convox CLI (issue 19, finding 3).
 import type { AuditLog } from '../audit/audit-log.js';
-import { type BootstrapStep, FatalStartupError } from '../bootstrap.js';
+import type { BootstrapStep } from '../bootstrap.js';
 import type { Config } from '../config/types.js';
 import type { Database } from '../db/database.js';
 import type { Clock } from '../lib/clock.js';
 import type { Logger } from '../logging/logger.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { IdpUnavailableError, type OidcClient } from './oidc/oidc-client.js';
+import type { OidcClient } from './oidc/oidc-client.js';
 import { seedUsers } from './users/seed.js';
 
 export interface IdentityStepDeps {
@@ -32,18 +33,6 @@ export function identitySteps(deps: IdentityStepDeps): BootstrapStep[] {
       },
     },
     { name: 'settings', run: () => deps.settings.start() },
-    {
-      name: 'OIDC discovery',
-      async run() {
-        try {
-          await deps.oidc.ready();
-        } catch (err) {
-          if (!(err instanceof IdpUnavailableError)) throw err;
-          throw new FatalStartupError(
-            `OIDC discovery of ${deps.config.oidc.issuer.href} failed for ${deps.config.oidc.discoveryTimeoutSeconds} s (${(err.cause as Error | undefined)?.message ?? 'unreachable'}); check OIDC_ISSUER and the network`,
-          );
-        }
-      },
-    },
+    { name: 'OIDC discovery', run: async () => deps.oidc.start() },
   ];
 }

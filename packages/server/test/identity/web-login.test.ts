@@ -169,13 +169,13 @@ describe('browser login (generic profile, allowed domain example.com)', () => {
     expect(failures()).toContain('idp_error');
   });
 
-  it('refuses an ID token whose nonce is not the stored one (exchange_failed)', async () => {
+  it('refuses an ID token whose nonce is not the stored one (id_token_invalid)', async () => {
     h.idp.faults.nonce = 'attacker-chosen-nonce';
     try {
       const history = await signInThroughIdp(new TestBrowser(), start(), 'admin@example.com', {
         stop: toGateway,
       });
-      expect(last(history).location).toBe(`${h.url}/app/auth/error?reason=exchange_failed`);
+      expect(last(history).location).toBe(`${h.url}/app/auth/error?reason=id_token_invalid`);
     } finally {
       h.idp.faults.nonce = null;
     }

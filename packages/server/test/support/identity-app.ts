@@ -39,7 +39,10 @@ export interface TestSession {
 
 /** An OIDC client that never talks to an IdP: authorization URLs point at idp.invalid. */
 export const OFFLINE_OIDC: OidcClient = {
+  start: () => undefined,
   ready: async () => undefined,
+  status: () => 'ok',
+  close: () => undefined,
   authorizationUrl: async (r) => new URL(`https://idp.invalid/auth?state=${r.state}`),
   exchange: async () => {
     throw new Error('offline IdP');

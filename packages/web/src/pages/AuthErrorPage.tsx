@@ -3,7 +3,12 @@ const MESSAGES: Readonly<Record<string, string>> = {
   idp_error: 'The identity provider did not complete the sign-in.',
   idp_unavailable: 'The identity provider cannot be reached right now. Try again in a moment.',
   state_expired: 'This sign-in link expired or was already used. Start the sign-in again.',
-  exchange_failed: 'The sign-in response from the identity provider could not be verified.',
+  exchange_failed:
+    'The identity provider did not accept this sign-in (it may have taken too long). Start the sign-in again.',
+  idp_client_rejected:
+    "The identity provider refused this gateway's client credentials, so nobody can sign in. Ask an administrator to check OIDC_CLIENT_ID and OIDC_CLIENT_SECRET.",
+  id_token_invalid:
+    "The identity provider's answer failed verification, so the sign-in was refused. Ask an administrator to check the gateway's log.",
   email_unverified: 'Your identity provider did not confirm your e-mail address.',
   domain_not_allowed: 'Accounts from this domain cannot sign in to this gateway.',
   identity_mismatch:

@@ -142,16 +142,16 @@ async function callback(deps: WebLoginDeps, request: FastifyRequest, reply: Fast
     auditLoginFailed(request, deps.audit, 'cli', reason);
     return reply.redirect(errorPage('state_expired'), 302);
   }
-  const refuse = async (reason: LoginFailure, email = '') => {
+  const refuse = async (reason: LoginFailure, email = '', detail?: string) => {
     await setStatus(deps.db, claimed.id, ['pending'], { status: 'failed', failureReason: reason });
-    auditLoginFailed(request, deps.audit, 'cli', reason, email);
+    auditLoginFailed(request, deps.audit, 'cli', reason, email, detail);
     return reply.redirect(failureTarget(claimed, cliState, reason), 302);
   };
   if (query.error !== undefined) return refuse('idp_error');
   const finished = await finishIdpLeg(deps, request, claimed, (tx, user) =>
     setStatus(tx, claimed.id, ['pending'], { status: 'authenticated', userId: user.id }),
   );
-  if (!finished.ok) return refuse(finished.reason, finished.email);
+  if (!finished.ok) return refuse(finished.reason, finished.email, finished.detail);
   const { opened } = finished;
   reply.setCookie(deps.cookies.session, opened.token, cookieOptions(deps.config));
   if (opened.trusted === 'revoked')

@@ -21,6 +21,7 @@ export function loginFailedEvent(
   channel: 'web' | 'cli',
   reason: LoginFailure | 'pkce_mismatch' | 'denied',
   email = '',
+  idpDetail?: string,
 ): AuditEventInput {
   return eventFor(request, {
     action: 'login.failed',
@@ -28,7 +29,7 @@ export function loginFailedEvent(
     resource: channel,
     userEmail: email,
     channel,
-    details: { channel, reason },
+    details: { channel, reason, ...(idpDetail !== undefined ? { idp_detail: idpDetail } : {}) },
   });
 }
 
@@ -38,8 +39,9 @@ export function auditLoginFailed(
   channel: 'web' | 'cli',
   reason: LoginFailure | 'pkce_mismatch' | 'denied',
   email = '',
+  idpDetail?: string,
 ): void {
-  appendLater(request, audit, loginFailedEvent(request, channel, reason, email));
+  appendLater(request, audit, loginFailedEvent(request, channel, reason, email, idpDetail));
 }
 
 export function auditLoginStart(

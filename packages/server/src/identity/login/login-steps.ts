@@ -16,6 +16,7 @@ import {
   type TrustedLogin,
 } from '../mfa-hooks.js';
 import { checkClaims, type VerifiedIdentity } from '../oidc/claims.js';
+import { classifyExchangeError, type ExchangeFailure } from '../oidc/exchange-errors.js';
 import type { OidcClient } from '../oidc/oidc-client.js';
 import {
   findSessionByToken,
@@ -31,6 +32,9 @@ export type LoginFailure =
   | 'state_invalid'
   | 'state_expired'
   | 'exchange_failed'
+  | 'idp_unavailable'
+  | 'idp_client_rejected'
+  | 'id_token_invalid'
   | 'email_unverified'
   | 'domain_not_allowed'
   | 'identity_mismatch'
@@ -47,11 +51,32 @@ export interface LoginDeps {
   readonly settings: () => Promise<SettingValues>;
 }
 
+export interface RefusedLogin {
+  readonly ok: false;
+  readonly reason: LoginFailure;
+  readonly email: string;
+  /** What the IdP answered, for the log and the audit event (status and error codes only). */
+  readonly detail?: string;
+}
+
 export type Identified =
   | { readonly ok: true; readonly user: UserRecord; readonly identity: VerifiedIdentity }
-  | { readonly ok: false; readonly reason: LoginFailure; readonly email: string };
+  | RefusedLogin;
 
 const fail = (reason: LoginFailure, email = ''): Identified => ({ ok: false, reason, email });
+
+/** The login reason shown to the user for each kind of exchange failure (retry or ask an admin). */
+const EXCHANGE_REASON: Record<ExchangeFailure, LoginFailure> = {
+  idp_unavailable: 'idp_unavailable',
+  client_rejected: 'idp_client_rejected',
+  code_rejected: 'exchange_failed',
+  invalid: 'id_token_invalid',
+};
+
+function exchangeRefusal(err: unknown): RefusedLogin {
+  const failure = classifyExchangeError(err);
+  return { ok: false, reason: EXCHANGE_REASON[failure.kind], email: '', detail: failure.detail };
+}
 
 function activeCheck(user: UserRecord): LoginFailure | null {
   if (user.lockedAt !== null) return 'user_locked';
@@ -73,8 +98,8 @@ export async function identifyAtIdp(
       nonce: state.nonce ?? '',
       codeVerifier: state.idpCodeVerifier ?? '',
     });
-  } catch {
-    return fail('exchange_failed');
+  } catch (err) {
+    return exchangeRefusal(err);
   }
   const checked = checkClaims(deps.config, claims);
   if (!checked.ok) return fail(checked.reason, checked.email);
@@ -194,7 +219,7 @@ export async function finishIdpLeg(
   claimed: LoginState,
   alsoInTx?: (tx: SqlRunner, user: UserRecord) => Promise<unknown>,
 ): Promise<
-  | { readonly ok: false; readonly reason: LoginFailure; readonly email: string }
+  | RefusedLogin
   | {
       readonly ok: true;
       readonly user: UserRecord;
@@ -204,7 +229,14 @@ export async function finishIdpLeg(
   const rawState = (request.query as { state?: string }).state ?? '';
   const callbackUrl = new URL(request.url, deps.config.server.publicUrl);
   const identified = await identifyAtIdp(deps, claimed, callbackUrl, rawState);
-  if (!identified.ok) return identified;
+  if (!identified.ok) {
+    if (identified.detail !== undefined)
+      request.log.warn(
+        { reason: identified.reason, idp: identified.detail },
+        'login: the code exchange with the identity provider failed',
+      );
+    return identified;
+  }
   const { user } = identified;
   const opened = await openWebSession(
     deps,

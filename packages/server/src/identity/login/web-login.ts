@@ -108,8 +108,8 @@ async function finishWebLogin(deps: WebLoginDeps, request: FastifyRequest, reply
   const query = request.query as { code?: string; state?: string; error?: string };
   const binding = request.cookies[deps.cookies.login] ?? '';
   reply.clearCookie(deps.cookies.login, cookieOptions(deps.config));
-  const refuse = (reason: LoginFailure, email = '') => {
-    auditLoginFailed(request, deps.audit, 'web', reason, email);
+  const refuse = (reason: LoginFailure, email = '', detail?: string) => {
+    auditLoginFailed(request, deps.audit, 'web', reason, email, detail);
     const shown = reason === 'state_invalid' ? 'state_expired' : reason;
     return reply.redirect(errorPage(shown), 302);
   };
@@ -130,7 +130,7 @@ async function finishWebLogin(deps: WebLoginDeps, request: FastifyRequest, reply
   }
   if (claimed === null) return refuse(await unusableStateReason(deps, 'web', stateHash));
   const finished = await finishIdpLeg(deps, request, claimed);
-  if (!finished.ok) return refuse(finished.reason, finished.email);
+  if (!finished.ok) return refuse(finished.reason, finished.email, finished.detail);
   const { user, opened } = finished;
   reply.setCookie(deps.cookies.session, opened.token, cookieOptions(deps.config));
   if (opened.trusted === 'revoked')

@@ -1,10 +1,23 @@
-// The gateway's OpenID Connect client (identity.md §2) on openid-client: discovery with
-// exponential backoff (100 ms doubling, capped at 2 s, given up after
-// OIDC_DISCOVERY_TIMEOUT_SECONDS), client_secret_basic, code flow with state, nonce and PKCE S256,
-// ID tokens verified against the issuer's JWKS with 60 s clock tolerance.
+// The gateway's OpenID Connect client (identity.md §2) on openid-client: client_secret_basic, code
+// flow with state, nonce and PKCE S256, 60 s clock tolerance. Every ID token's signature is
+// verified against the issuer's JWKS (openid-client checks the claims but, for a token received
+// over TLS from the token endpoint, not the signature; a rewritten response must not sign anyone
+// in). Discovery runs in the background and retries until the issuer answers (oidc-discovery.ts),
+// so an IdP outage at start refuses interactive logins only.
+import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import * as oidc from 'openid-client';
 import type { Config } from '../../config/types.js';
 import { GatewayError } from '../../http/errors.js';
+import { classifyExchangeError, ExchangeFailedError } from './exchange-errors.js';
+import {
+  createDiscovery,
+  type Discovery,
+  type DiscoveryLog,
+  type IdpStatus,
+} from './oidc-discovery.js';
+
+export { ExchangeFailedError } from './exchange-errors.js';
+export type { IdpStatus } from './oidc-discovery.js';
 
 export class IdpUnavailableError extends GatewayError {
   constructor(cause: unknown) {
@@ -16,14 +29,6 @@ export class IdpUnavailableError extends GatewayError {
   }
 }
 
-/** The code exchange or the ID token failed a check (wrapped, original kept as cause). */
-export class ExchangeFailedError extends Error {
-  constructor(cause: unknown) {
-    super('authorization code exchange failed', { cause });
-    this.name = 'ExchangeFailedError';
-  }
-}
-
 export interface AuthorizationRequest {
   readonly redirectUri: string;
   readonly state: string;
@@ -32,8 +37,14 @@ export interface AuthorizationRequest {
 }
 
 export interface OidcClient {
-  /** Discovers the issuer (retrying with backoff); resolves once the client can be used. */
+  /** Starts discovery in the background (retrying until the issuer answers); returns at once. */
+  start(): void;
+  /** Resolves once the issuer has been discovered (tests; rejects when an attempt fails). */
   ready(): Promise<void>;
+  /** `ok` once discovered; `discovering` until then; `unavailable` after the retry budget. */
+  status(): IdpStatus;
+  /** Stops background retries. */
+  close(): void;
   authorizationUrl(request: AuthorizationRequest): Promise<URL>;
   /** Exchanges the code of `callbackUrl`; returns the verified ID token claims. */
   exchange(
@@ -42,47 +53,73 @@ export interface OidcClient {
   ): Promise<Readonly<Record<string, unknown>>>;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Signature algorithms the gateway accepts for ID tokens: asymmetric only (never `none`/HS*). */
+const ASYMMETRIC = /^(RS|PS|ES)(256|384|512)$|^EdDSA$|^Ed25519$/;
 
-export function createOidcClient(config: Config): OidcClient {
-  const o = config.oidc;
-  let configuration: Promise<oidc.Configuration> | null = null;
+interface Discovered {
+  readonly configuration: oidc.Configuration;
+  readonly keys: JWTVerifyGetKey;
+  readonly algorithms: string[];
+}
 
-  const discoverOnce = () =>
-    oidc.discovery(
-      o.issuer,
-      o.clientId,
-      { client_secret: o.clientSecret, [oidc.clockTolerance]: 60 },
-      oidc.ClientSecretBasic(o.clientSecret),
-      { execute: o.allowInsecureHttp ? [oidc.allowInsecureRequests] : [], timeout: 10 },
+function verifierFor(configuration: oidc.Configuration): Discovered {
+  const metadata = configuration.serverMetadata();
+  if (metadata.jwks_uri === undefined)
+    throw new Error('the issuer publishes no jwks_uri, so ID token signatures cannot be verified');
+  const advertised = metadata.id_token_signing_alg_values_supported ?? ['RS256'];
+  const algorithms = advertised.filter((alg) => ASYMMETRIC.test(alg));
+  if (algorithms.length === 0)
+    throw new Error(
+      `the issuer signs ID tokens only with ${advertised.join(', ')}; rack-gateway needs an asymmetric algorithm (RS256, ES256, …)`,
     );
+  // No cooldown: an unknown `kid` (a key rotation) fetches the key set again at once. Only ID
+  // tokens from a successful code exchange reach this, so refetches are bounded by logins.
+  const keys = createRemoteJWKSet(new URL(metadata.jwks_uri), {
+    cooldownDuration: 0,
+    timeoutDuration: 10_000,
+  });
+  return { configuration, keys, algorithms };
+}
 
-  const discoverWithBackoff = async (): Promise<oidc.Configuration> => {
-    const deadline = Date.now() + o.discoveryTimeoutSeconds * 1000;
-    let delay = 100;
-    for (;;) {
-      try {
-        return await discoverOnce();
-      } catch (err) {
-        if (Date.now() + delay >= deadline) throw new IdpUnavailableError(err);
-        await sleep(delay);
-        delay = Math.min(delay * 2, 2000);
-      }
+export function createOidcClient(config: Config, logger: DiscoveryLog): OidcClient {
+  const o = config.oidc;
+  const discovery: Discovery<Discovered> = createDiscovery({
+    issuer: o.issuer.href,
+    unavailableAfterMs: o.discoveryTimeoutSeconds * 1000,
+    logger,
+    attempt: async () =>
+      verifierFor(
+        await oidc.discovery(
+          o.issuer,
+          o.clientId,
+          { client_secret: o.clientSecret, [oidc.clockTolerance]: 60 },
+          oidc.ClientSecretBasic(o.clientSecret),
+          { execute: o.allowInsecureHttp ? [oidc.allowInsecureRequests] : [], timeout: 10 },
+        ),
+      ),
+  });
+  const get = async (): Promise<Discovered> => {
+    try {
+      return await discovery.get();
+    } catch (err) {
+      throw new IdpUnavailableError(err);
     }
   };
 
-  const get = (): Promise<oidc.Configuration> => {
-    configuration ??= discoverWithBackoff().catch((err: unknown) => {
-      configuration = null; // the next use tries again
-      throw err;
+  const verifySignature = async (d: Discovered, idToken: string) => {
+    await jwtVerify(idToken, d.keys, {
+      issuer: d.configuration.serverMetadata().issuer,
+      audience: o.clientId,
+      algorithms: d.algorithms,
+      clockTolerance: 60,
     });
-    return configuration;
   };
 
   return {
-    async ready() {
-      await get();
-    },
+    start: () => discovery.start(),
+    ready: async () => void (await get()),
+    status: () => discovery.status(),
+    close: () => discovery.close(),
     async authorizationUrl(req) {
       const params: Record<string, string> = {
         redirect_uri: req.redirectUri,
@@ -97,22 +134,24 @@ export function createOidcClient(config: Config): OidcClient {
         const [only] = o.allowedDomains;
         if (only !== undefined && o.allowedDomains.length === 1) params.hd = only;
       }
-      return oidc.buildAuthorizationUrl(await get(), params);
+      return oidc.buildAuthorizationUrl((await get()).configuration, params);
     },
     async exchange(callbackUrl, checks) {
-      const cfg = await get();
+      const d = await get();
       try {
-        const tokens = await oidc.authorizationCodeGrant(cfg, callbackUrl, {
+        const tokens = await oidc.authorizationCodeGrant(d.configuration, callbackUrl, {
           pkceCodeVerifier: checks.codeVerifier,
           expectedState: checks.state,
           expectedNonce: checks.nonce,
           idTokenExpected: true,
         });
         const claims = tokens.claims();
-        if (claims === undefined) throw new Error('no ID token in the token response');
+        if (claims === undefined || tokens.id_token === undefined)
+          throw new ExchangeFailedError('invalid', 'no ID token in the token response');
+        await verifySignature(d, tokens.id_token);
         return claims;
       } catch (err) {
-        throw new ExchangeFailedError(err);
+        throw classifyExchangeError(err);
       }
     },
   };
