@@ -203,3 +203,25 @@ describe('finding 4: wrong error after a mutation reached the rack', () => {
     expect(before.message).toContain('changes are refused until it recovers');
   });
 });
+
+describe('issue 19 finding 7b: a session that ended says how', () => {
+  const ended = (code: string) =>
+    httpFailureError(
+      { status: 401, headers: { 'x-error-reason': code }, code, message: 'from the gateway' },
+      { rack: 'prod', credential: { value: 'x', kind: 'session', source: 'config' } },
+    );
+
+  it('signed out, revoked and expired sessions each get their own line and the login command', () => {
+    expect(ended('session_signed_out').message).toBe(
+      'You signed out of this session for prod. Run: rack-gateway login prod',
+    );
+    expect(ended('session_revoked').message).toBe(
+      'Your session for prod was revoked (from a session list, or by an admin change to your account). Run: rack-gateway login prod',
+    );
+    expect(ended('session_expired').message).toBe(
+      'Your session for prod has expired. Run: rack-gateway login prod',
+    );
+    for (const code of ['session_signed_out', 'session_revoked', 'session_expired'])
+      expect(ended(code).exitCode).toBe(3);
+  });
+});

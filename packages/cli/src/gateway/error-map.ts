@@ -40,6 +40,14 @@ function retryAfter(f: HttpFailure): string {
   return Number.isFinite(seconds) ? `; retry in ${seconds} s` : '';
 }
 
+/** A session the gateway no longer accepts, by how it ended (the denial reasons of decision.ts). */
+const SESSION_ENDED: Readonly<Record<string, (rack: string) => string>> = {
+  session_expired: (rack) => `Your session for ${rack} has expired`,
+  session_signed_out: (rack) => `You signed out of this session for ${rack}`,
+  session_revoked: (rack) =>
+    `Your session for ${rack} was revoked (from a session list, or by an admin change to your account)`,
+};
+
 function authFailure(f: HttpFailure, ctx: ErrorContext): CliError {
   const details = { status: f.status, reason: f.code };
   const cred = ctx.credential;
@@ -52,12 +60,12 @@ function authFailure(f: HttpFailure, ctx: ErrorContext): CliError {
       details,
     );
   }
-  if (f.code === 'session_expired')
-    return new CliError(
-      `Your session for ${rack} has expired. Run: rack-gateway login ${rack}`,
-      EXIT.auth,
-      details,
-    );
+  const ended =
+    f.code !== undefined && Object.hasOwn(SESSION_ENDED, f.code)
+      ? SESSION_ENDED[f.code]
+      : undefined;
+  if (ended !== undefined)
+    return new CliError(`${ended(rack)}. Run: rack-gateway login ${rack}`, EXIT.auth, details);
   return new CliError(`Not authenticated with ${rack} (${f.code ?? f.message})`, EXIT.auth, {
     ...details,
     hint: `Run: rack-gateway login ${rack}`,

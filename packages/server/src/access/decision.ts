@@ -13,11 +13,32 @@ interface DenialSpec {
   readonly message: string;
   /** Audited as `request.rejected` (host, origin, CSRF) instead of the route's own action. */
   readonly rejected?: true;
+  /** No usable credential: the caller is nobody, so the route's own action is not audited. */
+  readonly noCredential?: true;
 }
 
 export const DENIALS = {
-  unauthenticated: { status: 401, message: 'Authentication required. Sign in again.' },
-  session_expired: { status: 401, message: 'Your session has expired. Sign in again.' },
+  unauthenticated: {
+    status: 401,
+    message: 'Authentication required. Sign in again.',
+    noCredential: true,
+  },
+  session_expired: {
+    status: 401,
+    message: 'Your session has expired. Sign in again.',
+    noCredential: true,
+  },
+  session_signed_out: {
+    status: 401,
+    message: 'You signed out of this session. Sign in again to continue.',
+    noCredential: true,
+  },
+  session_revoked: {
+    status: 401,
+    message:
+      'This session was revoked (from a session list, or by an admin change to your account). Sign in again.',
+    noCredential: true,
+  },
   mfa_ambiguous: {
     status: 400,
     message: 'Send the MFA value either in a header or as a credential suffix, not both.',
@@ -198,3 +219,6 @@ export function denialDetails(d: Deny, method: string): Record<string, unknown> 
 }
 
 export const isRejection = (d: Deny): boolean => 'rejected' in DENIALS[d.reason];
+
+/** The credential is missing, unknown or ended (expired, signed out, revoked). */
+export const isNoCredential = (d: Deny): boolean => 'noCredential' in DENIALS[d.reason];

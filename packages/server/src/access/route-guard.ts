@@ -45,6 +45,7 @@ import {
   denialDetails,
   denialError,
   deny,
+  isNoCredential,
   isRejection,
 } from './decision.js';
 import type { Principal } from './principal.js';
@@ -282,8 +283,7 @@ function auditDenial(
     appendLater(request, deps.audit, event);
     return;
   }
-  if (route?.audit == null || d.reason === 'unauthenticated' || d.reason === 'session_expired')
-    return;
+  if (route?.audit == null || isNoCredential(d)) return;
   const event = eventFor(request, {
     action: route.audit as AuditAction,
     status: 'denied',

@@ -7,7 +7,11 @@ import type { SettingValues } from '../settings/catalogue.js';
 import { type CredentialSource, readCredential } from './credentials.js';
 import type { InlineMfa, MfaMethods } from './mfa-hooks.js';
 import { sessionPrincipal } from './principals.js';
-import { type Deadlines, validateSession } from './sessions/session-validation.js';
+import {
+  type Deadlines,
+  type SessionRefusal,
+  validateSession,
+} from './sessions/session-validation.js';
 
 export interface RequestContext {
   readonly ip: string;
@@ -55,7 +59,7 @@ export type Authentication =
     }
   | {
       readonly status: 'failed';
-      readonly error: 'unauthenticated' | 'session_expired' | 'account_locked' | 'mfa_ambiguous';
+      readonly error: 'unauthenticated' | SessionRefusal | 'mfa_ambiguous';
       /** A credential was checked and found bad (counts toward the `api` limits). */
       readonly credentialFailure: boolean;
     };

@@ -426,7 +426,7 @@ describe('role × route matrix (access-control.md §8.6)', () => {
   function allowedAs(got: Outcome, rack: boolean): string | null {
     if (got.reason === 'permission_denied') return 'expected allow';
     if (rack && got.reason === 'route_not_allowed') return 'rack row not matched';
-    if (got.reason === 'unauthenticated' || got.reason === 'session_expired')
+    if (got.status === 401 && /^(unauthenticated|session_)/.test(got.reason ?? ''))
       return 'credential no longer valid';
     return null;
   }

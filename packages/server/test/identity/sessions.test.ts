@@ -137,7 +137,7 @@ describe('sessions', () => {
       { headers: mfa },
     );
     expect(ok).toMatchObject({ status: 200, body: { revoked: true } });
-    expect((await info(h, { web: b })).body.error).toBe('session_expired');
+    expect((await info(h, { web: b })).body.error).toBe('session_revoked');
     expect(h.audit.of('session.revoke').at(-1)).toMatchObject({
       resource: bId.id,
       details: { target_email: 'deployer@example.com', channel: 'web' },

@@ -16,6 +16,7 @@ export type RevocationReason =
   | 'role_changed'
   | 'email_changed'
   | 'mfa_reset'
+  | 'idp_binding_reset'
   | 'rotated'
   | 'expired_idle'
   | 'expired_absolute';

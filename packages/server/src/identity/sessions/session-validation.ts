@@ -2,7 +2,8 @@
 // (idle or absolute, with the current settings; else revoked `expired_idle`/`expired_absolute`)
 // → user active (else revoked `user_locked`/`user_suspended`). Sliding refresh at most once a
 // minute per session. A credential whose user is locked answers `account_locked` rather than
-// `session_expired`, also after the lock revoked it, so every client can say why (issue 10 §9).
+// `session_expired`, also after the lock revoked it, so every client can say why (issue 10 §9);
+// a session ended by logout or by a revocation says so instead of "expired" (issue 19 §7).
 import type { MfaState } from '../../access/principal.js';
 import type { Database } from '../../db/database.js';
 import type { SettingValues } from '../../settings/catalogue.js';
@@ -64,7 +65,7 @@ export type SessionValidation =
     }
   | {
       readonly ok: false;
-      readonly error: 'unauthenticated' | 'session_expired' | 'account_locked';
+      readonly error: 'unauthenticated' | SessionRefusal;
     };
 
 export interface ValidationDeps {
@@ -86,9 +87,38 @@ function inactiveReason(user: UserRecord | null): RevocationReason | null {
   return null;
 }
 
+export type SessionRefusal =
+  | 'account_locked'
+  | 'session_expired'
+  | 'session_signed_out'
+  | 'session_revoked';
+
+/**
+ * What the holder of a revoked session is told, by revocation reason. A lock is told as
+ * `account_locked` while it lasts (see `refusal`); after an unlock, and for a deleted or suspended
+ * user or a replaced (`rotated`) token, the session has simply ended.
+ */
+const TOLD: Readonly<Record<RevocationReason, SessionRefusal>> = {
+  logout: 'session_signed_out',
+  user_revoked: 'session_revoked',
+  admin_revoked: 'session_revoked',
+  role_changed: 'session_revoked',
+  email_changed: 'session_revoked',
+  mfa_reset: 'session_revoked',
+  idp_binding_reset: 'session_revoked',
+  user_locked: 'session_expired',
+  user_suspended: 'session_expired',
+  user_deleted: 'session_expired',
+  rotated: 'session_expired',
+  expired_idle: 'session_expired',
+  expired_absolute: 'session_expired',
+};
+
 /** What a refused session is told: a locked user learns that, not that the session expired. */
-const refusal = (user: UserRecord | null): 'account_locked' | 'session_expired' =>
-  user !== null && user.lockedAt !== null ? 'account_locked' : 'session_expired';
+function refusal(user: UserRecord | null, reason: string | null): SessionRefusal {
+  if (user !== null && user.lockedAt !== null) return 'account_locked';
+  return Object.hasOwn(TOLD, reason ?? '') ? TOLD[reason as RevocationReason] : 'session_expired';
+}
 
 export async function validateSession(
   deps: ValidationDeps,
@@ -98,7 +128,7 @@ export async function validateSession(
   const session = await findSessionByToken(deps.db, token);
   if (session === null) return { ok: false, error: 'unauthenticated' };
   const user = await findUserById(deps.db, session.userId);
-  if (session.revokedAt !== null) return { ok: false, error: refusal(user) };
+  if (session.revokedAt !== null) return { ok: false, error: refusal(user, session.revokedReason) };
   const settings = await deps.settings();
   const required = mfaRequired(settings.mfa_require_all_users, user?.mfaEnforcedAt ?? null);
   const enrolled = (await deps.mfa.confirmedMethods(session.userId)).length > 0;
@@ -110,7 +140,7 @@ export async function validateSession(
     await deps.db.transaction((tx) =>
       revokeSession(tx, session.id, { reason: r, byUserId: null, now: context.now }),
     );
-    return { ok: false, error: refusal(user) };
+    return { ok: false, error: refusal(user, r) };
   }
   let current = session;
   if (context.now.getTime() - session.lastSeenAt.getTime() >= REFRESH_EVERY) {
