@@ -66,6 +66,7 @@ DELETE /users/:email gateway:user:delete
 POST /users/:email/lock gateway:user:lock
 POST /users/:email/unlock gateway:user:lock
 POST /users/:email/mfa/reset gateway:user:reset_mfa
+POST /users/:email/idp-binding/reset gateway:user:reset_idp_binding
 GET /users/:email/sessions gateway:session:list auth:session:list
 POST /users/:email/sessions/:sessionId/revoke gateway:session:revoke auth:session:revoke
 POST /users/:email/sessions/revoke_all gateway:session:revoke auth:session:revoke
@@ -257,7 +258,8 @@ DC gateway:deploy_approval_request:create gateway:deploy_approval_request:read
 D gateway:api_token:create
 - gateway:deploy_approval_request:approve gateway:user:read gateway:user:create
 - gateway:user:update gateway:user:update_name gateway:user:delete gateway:user:lock
-- gateway:user:reset_mfa gateway:session:list gateway:session:revoke gateway:api_token:read
+- gateway:user:reset_mfa gateway:user:reset_idp_binding gateway:session:list
+- gateway:session:revoke gateway:api_token:read
 - gateway:api_token:update gateway:api_token:delete gateway:setting:update gateway:audit:read
 - gateway:audit:export gateway:audit:verify gateway:terminal_session:read
 - gateway:integration:read gateway:integration:manage gateway:job:read gateway:job:update

@@ -3,7 +3,7 @@
 // are seeded, the clock and the audit log are test doubles, and MFA is not required unless asked.
 
 import { createServer } from 'node:net';
-import { type MockIdp, startMockIdp } from '@rack-gateway/mock-idp';
+import { type MockIdp, type MockIdpUser, startMockIdp } from '@rack-gateway/mock-idp';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import type { Config } from '../../src/config/types.js';
@@ -42,6 +42,8 @@ export interface HarnessOptions {
   readonly seed?: Partial<Config['seedUsers']>;
   /** The MFA service: a FakeMfa (default), another stand-in, or `real` (src/mfa, test/mfa). */
   readonly mfa?: MfaMethods | 'real';
+  /** The accounts on the mock IdP's sign-in page (default: its demo and refusal accounts). */
+  readonly idpUsers?: readonly MockIdpUser[];
 }
 
 export const DEMO_SEED: Config['seedUsers'] = {
@@ -93,6 +95,7 @@ export async function startIdentityHarness(options: HarnessOptions = {}): Promis
         redirectUris: [`${url}/api/v1/auth/web/callback`, `${url}/api/v1/auth/cli/callback`],
       },
     ],
+    ...(options.idpUsers ? { users: options.idpUsers } : {}),
   });
   const config = testConfig({
     PORT: String(port),

@@ -36,6 +36,7 @@ const ROWS: readonly string[] = [
   'DELETE /api/v1/users/:email always 0 gateway:user:delete -',
   'POST /api/v1/users/:email/lock always 0 gateway:user:lock -',
   'POST /api/v1/users/:email/unlock always 0 gateway:user:lock -',
+  'POST /api/v1/users/:email/idp-binding/reset always 0 gateway:user:reset_idp_binding -',
   'GET /api/v1/users/:email/sessions none 0 gateway:session:list auth:session:list',
   'POST /api/v1/users/:email/sessions/:sessionId/revoke always 0 gateway:session:revoke auth:session:revoke',
   'POST /api/v1/users/:email/sessions/revoke_all always 0 gateway:session:revoke auth:session:revoke',

@@ -53,6 +53,12 @@ export const USER_ROUTES: readonly Row[] = [
   always('DELETE', '/users/:email', 'gateway:user:delete', 'user.delete'),
   always('POST', '/users/:email/lock', 'gateway:user:lock', 'user.lock'),
   always('POST', '/users/:email/unlock', 'gateway:user:lock', 'user.unlock'),
+  always(
+    'POST',
+    '/users/:email/idp-binding/reset',
+    'gateway:user:reset_idp_binding',
+    'user.idp_binding_reset',
+  ),
   {
     method: 'GET',
     path: `${V1}/users/:email/sessions`,

@@ -6,6 +6,7 @@ import { ROLES } from '../../access/roles.js';
 import { NotFoundError } from '../../http/errors.js';
 import { registerRoute } from '../../http/register-route.js';
 import type { MfaMethods } from '../mfa-hooks.js';
+import { registerIdpBindingRoute } from './idp-binding-route.js';
 import { type AdminDeps, createUser, renameUser, updateUserAsAdmin } from './user-admin.js';
 import { deleteUserAsAdmin, lockUser, unlockUser } from './user-lifecycle.js';
 import { findUserByEmail, listUsers } from './user-store.js';
@@ -140,4 +141,5 @@ export function registerUserRoutes(app: FastifyInstance, deps: UserRouteDeps): v
     schema: { params: EmailParams, response: { 200: UserView } },
     handler: async (request) => view(await unlockUser(deps, request, emailOf(request))),
   });
+  registerIdpBindingRoute(app, deps);
 }
