@@ -40,7 +40,10 @@ describe.skipIf(executable === null)('web client in Chromium', () => {
     await expect(page.getByRole('heading', { name: 'Rack Gateway' }).isVisible()).resolves.toBe(
       true,
     );
-    await expect(page.getByRole('link', { name: 'Sign in' }).isVisible()).resolves.toBe(true);
+    // The button names the provider (OIDC_DISPLAY_NAME, "demo login" in demo mode).
+    await expect(
+      page.getByRole('link', { name: 'Continue with demo login', exact: true }).isVisible(),
+    ).resolves.toBe(true);
     expect(await page.textContent('footer')).toMatch(/Version \d+\.\d+\.\d+/);
     expect(problems).toEqual([]);
     await page.close();

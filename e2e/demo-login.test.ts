@@ -1,6 +1,6 @@
-// Demo mode sign-in in a real browser: each of the four demo users clicks "Sign in", picks their
-// account on the mock IdP's page and lands on the rack page — with the strict CSP and no console
-// errors. Then sign-out ends the session.
+// Demo mode sign-in in a real browser: each of the four demo users clicks the sign-in button, picks
+// their account on the mock IdP's page and lands on the rack page — with the strict CSP and no
+// console errors. Then sign-out ends the session.
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumPath, launchChromium } from './support/browser.ts';
@@ -99,7 +99,7 @@ describe.skipIf(executable === null)('demo users sign in through the mock IdP in
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`http://localhost:${gateway.port}/app/login`);
-    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByTestId('login-cta').click();
     await page.getByRole('button', { name: /outsider@outside\.example/ }).click();
     await page.waitForURL(/\/app\/auth\/error\?reason=domain_not_allowed/);
     await expect(

@@ -51,7 +51,7 @@ describe.skipIf(executable === null)('MFA in Chromium (demo mode)', () => {
 
   async function signInAs(page: Page, email: string): Promise<void> {
     await page.goto(`${base}/app/login`);
-    await page.getByRole('link', { name: 'Sign in' }).click();
+    await page.getByTestId('login-cta').click();
     await page.getByRole('button', { name: account(email) }).click();
   }
 

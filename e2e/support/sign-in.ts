@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { completeMfaInPage, fillApprovalCode } from './mfa-browser.ts';
 
-/** From /app/login, clicks "Sign in", picks `email` on the mock IdP and waits for `landing`. */
+/** From /app/login, clicks the sign-in button, picks `email` on the mock IdP and waits for `landing`. */
 export async function signInInBrowser(
   page: Page,
   gatewayUrl: string,
@@ -13,7 +13,7 @@ export async function signInInBrowser(
   landing = `${gatewayUrl}/app/rack`,
 ): Promise<void> {
   await page.goto(`${gatewayUrl}/app/login`);
-  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByTestId('login-cta').click();
   await page
     .getByRole('button', { name: new RegExp(email.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) })
     .click();

@@ -132,7 +132,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   });
   registerAuditRoutes(app, { config, db: deps.db, logger: deps.logger });
   registerRoute(app, { method: 'GET', path: '/openapi.json', handler: () => app.swagger() });
-  registerSpa(app, { distDir: deps.webDistDir });
+  registerSpa(app, { distDir: deps.webDistDir, idpDisplayName: config.oidc.displayName });
   return app;
 }
 

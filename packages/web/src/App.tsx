@@ -1,3 +1,4 @@
+import { providerName, signInLabel } from './api.ts';
 import { AuthErrorPage } from './pages/AuthErrorPage.tsx';
 import { CliLoginPage } from './pages/CliLoginPage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -13,7 +14,7 @@ function Landing() {
       <h1 className="landing__title">Rack Gateway</h1>
       <p className="landing__tagline">Secure access to your Convox rack.</p>
       <a className="button button--primary" href="/api/v1/auth/web/login?returnTo=%2Fapp%2Frack">
-        Sign in
+        {signInLabel(providerName())}
       </a>
       <footer className="landing__footer">Version {version}</footer>
     </main>

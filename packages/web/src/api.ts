@@ -94,6 +94,17 @@ export function codeError(e: unknown): string {
   return e.message;
 }
 
+/** The sign-in button's text (web-ui.md §4): it names the provider the gateway wrote into the page. */
+export function signInLabel(providerName: string | null | undefined): string {
+  const name = providerName?.trim() ?? '';
+  return name === '' ? 'Sign in' : `Continue with ${name}`;
+}
+
+/** `OIDC_DISPLAY_NAME`, from the `<meta name="rgw-idp-name">` the gateway writes into index.html. */
+export function providerName(): string | null {
+  return document.querySelector('meta[name="rgw-idp-name"]')?.getAttribute('content') ?? null;
+}
+
 /** The SPA applies the gateway's returnTo rules to its own `redirect` parameter. */
 export function safeRedirect(raw: string | null): string {
   if (raw === null || raw.length > 2048 || !raw.startsWith('/app/')) return '/app/rack';

@@ -1,5 +1,6 @@
 // Serves the built web client under /app: hashed assets with a long cache, every other /app path
-// gets index.html (SPA fallback) with this response's CSP nonce written into it.
+// gets index.html (SPA fallback) with this response's CSP nonce and the identity provider's display
+// name (the sign-in button names it) written into it.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, normalize } from 'node:path';
 import fastifyStatic from '@fastify/static';
@@ -10,6 +11,8 @@ import { nonceFor } from './security-headers.js';
 export interface SpaOptions {
   /** Directory holding the Vite build (index.html, assets/). */
   readonly distDir: string;
+  /** `OIDC_DISPLAY_NAME`, named by the sign-in button ("Continue with <name>"). */
+  readonly idpDisplayName: string;
 }
 
 const escapeAttr = (v: string): string =>
@@ -17,9 +20,11 @@ const escapeAttr = (v: string): string =>
 
 export function renderIndexHtml(
   template: string,
-  values: { nonce: string; csrfToken?: string | null },
+  values: { nonce: string; csrfToken?: string | null; idpDisplayName?: string },
 ): string {
   const metas = [`<meta name="rgw-csp-nonce" content="${escapeAttr(values.nonce)}">`];
+  if (values.idpDisplayName)
+    metas.push(`<meta name="rgw-idp-name" content="${escapeAttr(values.idpDisplayName)}">`);
   if (values.csrfToken)
     metas.push(`<meta name="rgw-csrf-token" content="${escapeAttr(values.csrfToken)}">`);
   return template
@@ -45,6 +50,7 @@ export function registerSpa(app: FastifyInstance, options: SpaOptions): void {
         renderIndexHtml(template, {
           nonce: nonceFor(request),
           csrfToken: request.csrfTokenForPage ?? null,
+          idpDisplayName: options.idpDisplayName,
         }),
       );
 

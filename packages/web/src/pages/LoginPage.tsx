@@ -1,4 +1,4 @@
-import { safeRedirect } from '../api.ts';
+import { providerName, safeRedirect, signInLabel } from '../api.ts';
 
 export function LoginPage() {
   const redirect = safeRedirect(new URLSearchParams(window.location.search).get('redirect'));
@@ -7,8 +7,8 @@ export function LoginPage() {
     <main className="card">
       <h1 className="card__title">Sign in to Rack Gateway</h1>
       <p className="card__text">Use your company account to continue.</p>
-      <a className="button button--primary" href={href}>
-        Sign in
+      <a className="button button--primary" href={href} data-testid="login-cta">
+        {signInLabel(providerName())}
       </a>
     </main>
   );
