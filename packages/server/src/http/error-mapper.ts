@@ -107,14 +107,27 @@ export function mapError(err: unknown, requestId: string): Mapped {
   };
 }
 
+/**
+ * 503s the gateway answers by design while it cannot serve yet (start-up): expected, so they are
+ * logged at warn with their code and text, without the stack trace a failure gets.
+ */
+const NOT_READY_CODES: ReadonlySet<string> = new Set(['starting']);
+
+function logError(request: FastifyRequest, err: unknown, mapped: Mapped): void {
+  const code = mapped.body.error;
+  if (mapped.status < 500) request.log.info({ code }, 'request refused');
+  else if (NOT_READY_CODES.has(code))
+    request.log.warn({ code, detail: mapped.body.message }, 'request refused: not ready yet');
+  else request.log.error({ err }, 'request failed');
+}
+
 export function sendError(
   err: unknown,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
   const mapped = mapError(err, request.id);
-  if (mapped.status >= 500) request.log.error({ err }, 'request failed');
-  else request.log.info({ code: mapped.body.error }, 'request refused');
+  logError(request, err, mapped);
   return reply
     .code(mapped.status)
     .headers(mapped.headers)
