@@ -5,7 +5,13 @@ import { configCheck } from './commands/config-check.js';
 import { migrateCommand } from './commands/migrate.js';
 import { EXIT } from './commands/output.js';
 import { serve } from './commands/serve.js';
-import { usersCreate, usersResetMfa, usersSeed, usersUnlock } from './commands/users.js';
+import {
+  type UsersFlags,
+  usersCreate,
+  usersResetMfa,
+  usersSeed,
+  usersUnlock,
+} from './commands/users.js';
 import { SERVER_VERSION } from './config/version.js';
 
 function portArg(value: string): number {
@@ -15,32 +21,44 @@ function portArg(value: string): number {
   return n;
 }
 
+const DEMO_USERS_HELP = "the demo's data directory and configuration (npm start's)";
+
 function registerUserCommands(program: Command): void {
   const users = program
     .command('users')
     .alias('user')
-    .description('user management without the API');
+    .description(
+      'user management without the API (through the running server when it holds the embedded database)',
+    );
   users
     .command('create')
     .description('create a user (audited as user.create by system)')
     .requiredOption('--email <email>', 'e-mail address')
     .requiredOption('--name <name>', 'display name')
     .requiredOption('--role <role>', 'admin, deployer, ops or viewer')
-    .action(async (opts: { email: string; name: string; role: string }) =>
+    .option('--demo', DEMO_USERS_HELP)
+    .action(async (opts: { email: string; name: string; role: string; demo?: boolean }) =>
       process.exit(await usersCreate(opts)),
     );
   users
     .command('seed')
     .description('apply ADMIN_USERS / DEPLOYER_USERS / OPERATIONS_USERS / VIEWER_USERS once')
-    .action(async () => process.exit(await usersSeed()));
+    .option('--demo', DEMO_USERS_HELP)
+    .action(async (opts: UsersFlags) => process.exit(await usersSeed(opts)));
   users
     .command('unlock <email>')
     .description('break-glass unlock of a locked user (audited as user.unlock by system)')
-    .action(async (email: string) => process.exit(await usersUnlock(email)));
+    .option('--demo', DEMO_USERS_HELP)
+    .action(async (email: string, opts: UsersFlags) =>
+      process.exit(await usersUnlock(email, opts)),
+    );
   users
     .command('reset-mfa <email>')
     .description('break-glass MFA reset: methods, backup codes, trusted devices, sessions')
-    .action(async (email: string) => process.exit(await usersResetMfa(email)));
+    .option('--demo', DEMO_USERS_HELP)
+    .action(async (email: string, opts: UsersFlags) =>
+      process.exit(await usersResetMfa(email, opts)),
+    );
 }
 
 export function buildProgram(): Command {

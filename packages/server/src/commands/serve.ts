@@ -1,6 +1,7 @@
 // `rack-gateway-server serve [--demo] [--port N]`: validate, open the database, listen, then finish
 // start-up (migrations, domain steps) in the background and drain gracefully on SIGTERM/SIGINT.
 import { fileURLToPath } from 'node:url';
+import { createAdminSocket } from '../admin/admin-socket.js';
 import { buildApp } from '../app.js';
 import { createAuditService } from '../audit/audit-service.js';
 import { FatalStartupError, migrationStep, runBootstrap } from '../bootstrap.js';
@@ -55,9 +56,17 @@ export async function serve(options: { demo?: boolean; port?: number }): Promise
     audit: audit.log,
     settings,
   });
+  const admin = createAdminSocket({
+    config,
+    db: opened.db,
+    audit: audit.log,
+    clock: systemClock,
+    logger,
+  });
   const steps = [
     ...(config.database.autoMigrate ? [migrationStep(opened, logger)] : []),
     audit.startupStep(),
+    admin.step,
     ...identitySteps({
       config,
       db: opened.db,
@@ -84,6 +93,7 @@ export async function serve(options: { demo?: boolean; port?: number }): Promise
     await app
       .close()
       .catch((e: unknown) => logger.error({ err: e }, 'error while closing the server'));
+    await admin.close().catch(() => undefined);
     await settings.close().catch(() => undefined);
     await audit.close();
     await opened.db.close().catch(() => undefined);

@@ -1,133 +1,115 @@
-// `rack-gateway-server users create | seed | unlock | reset-mfa` (config.md §4): break-glass user
-// management
-// without the HTTP server. Changes are audited as actor `system` through the audit chain writer.
-
-import type { AuditLog } from '../audit/audit-log.js';
+// `rack-gateway-server users create | seed | unlock | reset-mfa [--demo]`
+// (config.md §4): break-glass user management without the HTTP API, audited as actor `system`.
+// The command opens the database itself; when a running server holds the embedded database it
+// asks that server over the admin socket instead, which runs the same functions
+// (admin/user-tasks.ts). Nothing else is tried.
+import { callAdminSocket } from '../admin/admin-socket-client.js';
+import { type CommandOutcome, runUserCommand, type UserCommand } from '../admin/user-tasks.js';
 import { createAuditService } from '../audit/audit-service.js';
 import { checkChainId } from '../audit/chain/chain-setup.js';
 import type { Config } from '../config/types.js';
-import { openDatabase } from '../db/connect.js';
-import type { Database } from '../db/database.js';
+import { type OpenedDatabase, openDatabase } from '../db/connect.js';
+import { DataDirLockedError } from '../db/embedded-lock.js';
 import { migrate } from '../db/migrate.js';
-import { GatewayError } from '../http/errors.js';
-import { seedUsers } from '../identity/users/seed.js';
-import { validEmail, validRoles } from '../identity/users/user-rules.js';
-import {
-  findUserByEmail,
-  insertUser,
-  lockUserByEmail,
-  updateUser,
-} from '../identity/users/user-store.js';
 import { systemClock } from '../lib/clock.js';
-import { createLogger } from '../logging/logger.js';
-import { clearAttempts } from '../mfa/attempts.js';
-import { auditMfaReset, resetMfa } from '../mfa/mfa-reset.js';
+import { createLogger, type Logger } from '../logging/logger.js';
 import { loadOrExit } from './load.js';
 import { EXIT, err, out } from './output.js';
 
-interface Context {
-  readonly config: Config;
-  readonly db: Database;
-  readonly audit: AuditLog;
-}
+type Args = Readonly<Record<string, unknown>>;
 
-class CommandFailure extends Error {}
+const failed = (message: string): CommandOutcome => ({
+  code: EXIT.failed,
+  stdout: [],
+  stderr: [`users: ${message}`],
+});
 
-async function withUsers(task: (ctx: Context) => Promise<string>): Promise<number> {
-  const { config } = loadOrExit();
-  const logger = createLogger({
-    ...config,
-    logging: { ...config.logging, format: 'json', level: 'warn' },
-  });
-  const opened = await openDatabase(config, logger);
+async function runOnDatabase(
+  config: Config,
+  logger: Logger,
+  opened: OpenedDatabase,
+  command: UserCommand,
+  args: Args,
+): Promise<CommandOutcome> {
   const service = createAuditService({ config, db: opened.db, logger });
   try {
     const session = await opened.openMigrationSession();
     await migrate(session).finally(() => session.release());
     await checkChainId(opened.db, config.audit.chainId);
-    out(await task({ config, db: opened.db, audit: service.log }));
-    return EXIT.ok;
+    return await runUserCommand(
+      { config, db: opened.db, audit: service.log, clock: systemClock },
+      command,
+      args,
+    );
   } catch (e) {
-    err(`users: ${(e as Error).message}`);
-    return e instanceof GatewayError ? EXIT.usage : EXIT.failed;
+    return failed((e as Error).message);
   } finally {
     await service.close();
     await opened.db.close().catch(() => undefined);
   }
 }
 
-const system = { actorType: 'system', channel: 'system' } as const;
-
-export function usersCreate(opts: { email: string; name: string; role: string }): Promise<number> {
-  return withUsers(async ({ config, db, audit }) => {
-    const email = validEmail(config, opts.email);
-    const roles = validRoles([opts.role]);
-    if ((await findUserByEmail(db, email)) !== null)
-      throw new CommandFailure(`user ${email} already exists`);
-    const now = systemClock.now();
-    const user = await insertUser(db, {
-      email,
-      name: opts.name.trim(),
-      roles,
-      createdByUserId: null,
-      now,
-    });
-    await audit.append(
-      {
-        ...system,
-        action: 'user.create',
-        status: 'success',
-        resource: email,
-        details: { email, name: user.name, roles },
-      },
-      { durable: true },
-    );
-    return `created ${email} (${roles.join(', ')})`;
-  });
+/** The embedded database is held by `held.pid`: the server there runs the command, if it answers. */
+async function runThroughServer(
+  held: DataDirLockedError,
+  command: UserCommand,
+  args: Args,
+): Promise<CommandOutcome> {
+  const reply = await callAdminSocket(held.dataDir, command, args);
+  if (reply.kind === 'answered') return reply.outcome;
+  return failed(
+    `the embedded database in ${held.dataDir} is in use by process ${held.pid}, and no gateway answers on ${reply.socket} (${reply.reason}); if the gateway is starting, retry once it is ready, otherwise stop process ${held.pid} and run the command again`,
+  );
 }
 
-export function usersSeed(): Promise<number> {
-  return withUsers(async ({ config, db, audit }) => {
-    const result = await seedUsers({ config, db, audit, clock: systemClock, warn: (m) => err(m) });
-    return `seeded: ${result.created.length} created, ${result.restored.length} admin role restored`;
+async function runUsers(
+  command: UserCommand,
+  demo: boolean,
+  argsOf: (config: Config) => Args,
+): Promise<number> {
+  const { config } = loadOrExit({ demo });
+  const args = argsOf(config);
+  const logger = createLogger({
+    ...config,
+    logging: { ...config.logging, format: 'json', level: 'warn' },
   });
+  let outcome: CommandOutcome;
+  try {
+    const opened = await openDatabase(config, logger);
+    outcome = await runOnDatabase(config, logger, opened, command, args);
+  } catch (e) {
+    outcome =
+      e instanceof DataDirLockedError
+        ? await runThroughServer(e, command, args)
+        : failed((e as Error).message);
+  }
+  for (const line of outcome.stderr) err(line);
+  for (const line of outcome.stdout) out(line);
+  return outcome.code;
 }
 
-export function usersUnlock(rawEmail: string): Promise<number> {
-  return withUsers(async ({ db, audit }) => {
-    const email = rawEmail.trim().toLowerCase();
-    const user = await findUserByEmail(db, email);
-    if (user === null) throw new CommandFailure(`no user ${email}`);
-    if (user.lockedAt === null) return `${email} is not locked`;
-    const now = systemClock.now();
-    await db.transaction(async (tx) => {
-      await clearAttempts(tx, user.id, now);
-      await updateUser(
-        tx,
-        user.id,
-        { lockedAt: null, lockedReason: null, lockedByUserId: null },
-        now,
-      );
-    });
-    await audit.append(
-      { ...system, action: 'user.unlock', status: 'success', resource: email, details: {} },
-      { durable: true },
-    );
-    return `unlocked ${email}`;
-  });
+export interface UsersFlags {
+  /** The demo's data directory and configuration (what `serve --demo`, npm start, uses). */
+  readonly demo?: boolean;
+}
+
+export function usersCreate(
+  opts: { email: string; name: string; role: string } & UsersFlags,
+): Promise<number> {
+  const { email, name, role } = opts;
+  return runUsers('users.create', opts.demo === true, () => ({ email, name, role }));
+}
+
+export function usersSeed(flags: UsersFlags = {}): Promise<number> {
+  // The lists of this command's environment, also when the running server applies them.
+  return runUsers('users.seed', flags.demo === true, (config) => ({ lists: config.seedUsers }));
+}
+
+export function usersUnlock(email: string, flags: UsersFlags = {}): Promise<number> {
+  return runUsers('users.unlock', flags.demo === true, () => ({ email }));
 }
 
 /** Removes every MFA method, the backup codes and trusted devices, and revokes every session. */
-export function usersResetMfa(rawEmail: string): Promise<number> {
-  return withUsers(async ({ db, audit }) => {
-    const email = rawEmail.trim().toLowerCase();
-    const now = systemClock.now();
-    const reset = await db.transaction(async (tx) => {
-      const user = await lockUserByEmail(tx, email);
-      if (user === null) throw new CommandFailure(`no user ${email}`);
-      return resetMfa(tx, user, null, now);
-    });
-    await auditMfaReset((e) => audit.append(e, { durable: true }), system, email, reset);
-    return `reset MFA of ${email}: ${reset.methodsRemoved} method(s) removed, ${reset.sessionsRevoked} session(s) revoked`;
-  });
+export function usersResetMfa(email: string, flags: UsersFlags = {}): Promise<number> {
+  return runUsers('users.reset-mfa', flags.demo === true, () => ({ email }));
 }

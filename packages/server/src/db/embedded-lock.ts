@@ -12,6 +12,19 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The data directory is held by another live process (its pid is in the lock file). */
+export class DataDirLockedError extends Error {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
+    super(
+      `another rack-gateway process (pid ${pid}) is using the embedded database in ${dataDir}; stop it or set DATABASE_URL`,
+    );
+    this.name = 'DataDirLockedError';
+  }
+}
+
 export function acquireDataDirLock(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const path = join(dataDir, 'gateway.lock');
@@ -25,9 +38,7 @@ export function acquireDataDirLock(dataDir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const pid = Number(readFileSync(path, 'utf8'));
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
-        throw new Error(
-          `another rack-gateway process (pid ${pid}) is using the embedded database in ${dataDir}; stop it or set DATABASE_URL`,
-        );
+        throw new DataDirLockedError(dataDir, pid);
       }
       rmSync(path, { force: true });
     }
