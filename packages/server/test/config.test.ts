@@ -59,7 +59,7 @@ describe('configuration (config.md)', () => {
     });
     expect(errors).toContainEqual({
       variable: 'PUBLIC_URL',
-      rule: 'must use https:// in production',
+      rule: 'must use https:// in production: the external URL of the TLS front end (for local development on http:// set DEV_MODE=true)',
     });
     expect(errors).toContainEqual({
       variable: 'AUDIT_HMAC_SECRET',
@@ -158,5 +158,47 @@ describe('configuration (config.md)', () => {
       { demo: true, cwd: tempDir() },
     );
     expect(allowed.ok).toBe(true);
+  });
+});
+
+describe('an http:// issuer: the hints name what to set (issue 19, finding 6)', () => {
+  const production = {
+    PUBLIC_URL: 'https://gateway.example.com',
+    APP_SECRET_KEY: 'c'.repeat(64),
+    AUDIT_HMAC_SECRET: 'd'.repeat(64),
+    OIDC_ISSUER: 'http://dex.internal:5556/dex',
+    OIDC_CLIENT_ID: 'id',
+    OIDC_CLIENT_SECRET: 'secret',
+    RACK_URL: 'https://convox:token@rack.example.com',
+    DATABASE_URL: 'postgres://rgw@db.example.com/rgw',
+  };
+  const ruleOf = (errors: { variable: string; rule: string }[], variable: string) =>
+    errors.find((e) => e.variable === variable)?.rule ?? '';
+  const bothSettings = 'with DEV_MODE=true and OIDC_ALLOW_INSECURE_HTTP=true';
+
+  it('in production the issuer error names DEV_MODE and OIDC_ALLOW_INSECURE_HTTP together', () => {
+    const rule = ruleOf(problems(production), 'OIDC_ISSUER');
+    expect(rule).toBe(
+      `must use https:// in production: an http:// issuer is allowed only in development, ${bothSettings}`,
+    );
+  });
+
+  it('following the opt-in hint in production does not lead back to it: both errors name DEV_MODE', () => {
+    const errors = problems({ ...production, OIDC_ALLOW_INSECURE_HTTP: 'true' });
+    expect(ruleOf(errors, 'OIDC_ALLOW_INSECURE_HTTP')).toContain(bothSettings);
+    expect(ruleOf(errors, 'OIDC_ALLOW_INSECURE_HTTP')).toContain('NODE_EXTRA_CA_CERTS');
+    expect(ruleOf(errors, 'OIDC_ISSUER')).toContain(bothSettings);
+  });
+
+  it('in development the hint is the one missing opt-in, and setting it is enough', () => {
+    const development = { ...production, DEV_MODE: 'true' };
+    expect(ruleOf(problems(development), 'OIDC_ISSUER')).toBe(
+      'must use https://, or set OIDC_ALLOW_INSECURE_HTTP=true to allow this http:// issuer in development',
+    );
+    const fixed = loadConfig(
+      { ...development, OIDC_ALLOW_INSECURE_HTTP: 'true' },
+      { cwd: tempDir(), persistSecrets: false },
+    );
+    expect(fixed.ok).toBe(true);
   });
 });

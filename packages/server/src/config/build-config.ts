@@ -46,7 +46,11 @@ function checkPublicUrl(ctx: Ctx, publicUrl: URL): void {
     fail(ctx, 'PUBLIC_URL', 'required in production (https://gateway.example.com)');
   }
   if (ctx.prod && given && publicUrl.protocol !== 'https:') {
-    fail(ctx, 'PUBLIC_URL', 'must use https:// in production');
+    fail(
+      ctx,
+      'PUBLIC_URL',
+      'must use https:// in production: the external URL of the TLS front end (for local development on http:// set DEV_MODE=true)',
+    );
   }
   const extra =
     publicUrl.pathname !== '/' || publicUrl.search || publicUrl.hash || publicUrl.username;
@@ -171,18 +175,33 @@ function buildSecrets(ctx: Ctx, generated: boolean): Config['secrets'] {
   };
 }
 
+// The hints name every variable involved, so that fixing one problem never leads to another: an
+// http:// issuer needs development mode and the opt-in together, and production allows neither.
+const HTTP_ISSUER_RULE =
+  'an http:// issuer is allowed only in development, with DEV_MODE=true and OIDC_ALLOW_INSECURE_HTTP=true';
+
+function checkIssuerScheme(ctx: Ctx, issuer: URL, insecure: boolean): void {
+  if (ctx.prod && insecure)
+    fail(
+      ctx,
+      'OIDC_ALLOW_INSECURE_HTTP',
+      `cannot be true in production: ${HTTP_ISSUER_RULE}. In production use the provider's https:// issuer (for a private CA set NODE_EXTRA_CA_CERTS, see docs/identity-providers.md)`,
+    );
+  if (issuer.protocol !== 'http:') return;
+  if (ctx.prod) fail(ctx, 'OIDC_ISSUER', `must use https:// in production: ${HTTP_ISSUER_RULE}`);
+  else if (!insecure)
+    fail(
+      ctx,
+      'OIDC_ISSUER',
+      'must use https://, or set OIDC_ALLOW_INSECURE_HTTP=true to allow this http:// issuer in development',
+    );
+}
+
 function buildOidc(ctx: Ctx): Config['oidc'] {
   const { env, prod } = ctx;
   const issuer = env.OIDC_ISSUER ?? new URL(GOOGLE_ISSUER);
   const insecure = env.OIDC_ALLOW_INSECURE_HTTP;
-  if (prod && insecure) fail(ctx, 'OIDC_ALLOW_INSECURE_HTTP', 'cannot be true in production');
-  if (issuer.protocol === 'http:' && !insecure) {
-    fail(
-      ctx,
-      'OIDC_ISSUER',
-      'must use https:// (set OIDC_ALLOW_INSECURE_HTTP=true for a local development IdP)',
-    );
-  }
+  checkIssuerScheme(ctx, issuer, insecure);
   const google = issuer.href.replace(/\/$/, '') === GOOGLE_ISSUER;
   const hint = prod ? 'required' : 'required unless demo mode provides the mock IdP';
   return {

@@ -3,6 +3,12 @@ import { VARIABLES, type VariableName } from './variables.js';
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
+/** Prose under a group's heading: where the step-by-step guide for that part lives. */
+const GROUP_NOTES: Readonly<Record<string, string>> = {
+  'Identity provider (OIDC)':
+    'Setting up a provider (Google Workspace, Dex, Okta, Entra ID, Keycloak), the two callback URLs to\nregister, TLS and private CAs: [identity-providers.md](identity-providers.md).',
+};
+
 export function renderConfigurationReference(): string {
   const lines = [
     '# Configuration reference',
@@ -16,7 +22,10 @@ export function renderConfigurationReference(): string {
     const spec = VARIABLES[name];
     if (spec.group !== group) {
       group = spec.group;
-      lines.push('', `## ${group}`, '', '| Variable | Default | Meaning |', '|---|---|---|');
+      lines.push('', `## ${group}`, '');
+      const note = GROUP_NOTES[group];
+      if (note !== undefined) lines.push(note, '');
+      lines.push('| Variable | Default | Meaning |', '|---|---|---|');
     }
     const secret = spec.kind === 'secret' ? ' (secret)' : '';
     lines.push(`| \`${name}\` | ${cell(spec.defaultText)} | ${cell(spec.doc)}${secret} |`);

@@ -193,7 +193,7 @@ export const CORE_VARIABLES = {
   OIDC_ALLOW_INSECURE_HTTP: bool({
     fallback: false,
     group: idp,
-    doc: 'permit an http:// issuer (not in production)',
+    doc: 'permit an http:// issuer; development only (with DEV_MODE=true), refused in production',
   }),
   OIDC_DISCOVERY_TIMEOUT_SECONDS: int({
     fallback: 20,
