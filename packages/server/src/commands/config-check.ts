@@ -1,7 +1,9 @@
 // `rack-gateway-server config check`: the same validation as serve, then the resolved variables
-// with secrets shown only as [set]/[unset].
+// with secrets shown only as [set]/[unset], and the two redirect URIs derived from PUBLIC_URL that
+// must be registered at the identity provider (the gateway cannot ask the provider which it knows).
 import { parseEnv } from '../config/parse-env.js';
 import { VARIABLES, type VariableName } from '../config/variables.js';
+import { callbackUrl } from '../identity/login/callback-urls.js';
 import { loadOrExit } from './load.js';
 import { EXIT, out } from './output.js';
 
@@ -30,5 +32,11 @@ export function configCheck(options: { demo?: boolean }): number {
     }
     out(`${name}=${show(name, env[name])}`);
   }
+  out('\n[Redirect URIs to register at the identity provider for OIDC_CLIENT_ID]');
+  out(`web: ${callbackUrl(config.server.publicUrl, 'web')}`);
+  out(`cli: ${callbackUrl(config.server.publicUrl, 'cli')}`);
+  out(
+    'Both are needed: without the cli one, rack-gateway login stops at the provider (docs/identity-providers.md).',
+  );
   return EXIT.ok;
 }

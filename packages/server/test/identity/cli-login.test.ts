@@ -65,7 +65,7 @@ describe('CLI login', () => {
         state: login.state,
         code_verifier: login.verifier,
       });
-      expect(withoutCode).toEqual({ status: 202, body: { status: 'pending' } });
+      expect(withoutCode).toEqual({ status: 202, body: { status: 'pending', stage: 'approved' } });
       const wrongCode = await completeCliLogin(h.url, {
         state: login.state,
         code_verifier: login.verifier,
@@ -129,7 +129,10 @@ describe('CLI login', () => {
       state: login.state,
       code_verifier: login.verifier,
     });
-    expect(pending).toEqual({ status: 202, body: { status: 'pending' } });
+    expect(pending).toEqual({
+      status: 202,
+      body: { status: 'pending', stage: 'waiting_for_browser' },
+    });
     const browser = new TestBrowser();
     const history = await signInThroughIdp(browser, login.authUrl, 'viewer@example.com', {
       stop: (next) => next.origin === h.url && next.pathname.startsWith('/app/'),

@@ -47,7 +47,22 @@ const CompleteReply = Type.Object({
   mfa_enrolled: Type.Boolean(),
   mfa_required: Type.Boolean(),
 });
-const PendingReply = Type.Object({ status: Type.Literal('pending') });
+// Where a pending login stands, so the CLI can name the likely cause when it waits long: the link
+// not opened yet, the browser at the identity provider (an unregistered CLI callback strands it
+// there), or signed in and not yet approved.
+const STAGES = ['waiting_for_browser', 'at_identity_provider', 'signed_in', 'approved'] as const;
+type Stage = (typeof STAGES)[number];
+const PendingReply = Type.Object({
+  status: Type.Literal('pending'),
+  stage: Type.Union(STAGES.map((s) => Type.Literal(s))),
+});
+
+function stageOf(row: LoginState): Stage {
+  if (row.status === 'approved') return 'approved';
+  if (row.status === 'authenticated') return 'signed_in';
+  // The nonce is stored when `authorize` sends the browser to the identity provider.
+  return row.nonce === null ? 'waiting_for_browser' : 'at_identity_provider';
+}
 
 const invalidState = () =>
   new BadRequestError('invalid_state', 'Unknown or already used CLI login; run the login again.');
@@ -79,7 +94,7 @@ async function complete(deps: WebLoginDeps, request: FastifyRequest, reply: Fast
     throw new BadRequestError('invalid_verifier', 'The code verifier does not match this login.');
   }
   if (row.status !== 'approved' || (row.mode === 'loopback' && body.code === undefined))
-    return reply.code(202).send({ status: 'pending' });
+    return reply.code(202).send({ status: 'pending', stage: stageOf(row) });
   if (row.mode === 'loopback' && !safeEqual(sha256Hex(body.code ?? ''), row.loginCodeHash ?? ''))
     throw new BadRequestError('invalid_code', 'The login code is not valid for this login.');
   return createCliSession(deps, request, row);
