@@ -15,15 +15,17 @@ export type InStream = Readable & {
   setRawMode?(mode: boolean): unknown;
 };
 
-/** Poll intervals (ms) of the waits in cli.md §4–6; tests shorten them. */
+/** Poll intervals and delays (ms) of the waits in cli.md §4–6; tests shorten them. */
 export interface Timings {
   /** Build and process status polls (1 s). */
   readonly pollMs: number;
   /** App status polls during create, delete, promote and scale (2 s). */
   readonly appPollMs: number;
+  /** How long a browser login waits before it says where it stands and what may be wrong (60 s). */
+  readonly loginHintMs: number;
 }
 
-export const DEFAULT_TIMINGS: Timings = { pollMs: 1000, appPollMs: 2000 };
+export const DEFAULT_TIMINGS: Timings = { pollMs: 1000, appPollMs: 2000, loginHintMs: 60_000 };
 
 export interface CliIo {
   readonly stdout: OutStream;

@@ -83,15 +83,21 @@ export async function startLogin(api: GatewayApi, request: StartRequest): Promis
   return asStart((await api.send('POST', '/api/v1/auth/cli/start', { json: request })).body);
 }
 
-/** One `complete` call: the session, or undefined while the login is pending (202). */
+/** A 202 of `complete`: the login is not finished; `body` names its stage. */
+export interface LoginPending {
+  readonly pending: true;
+  readonly body: unknown;
+}
+
+/** One `complete` call: the session, or the pending answer (202). */
 export async function completeLogin(
   api: GatewayApi,
   body: { state: string; code_verifier: string; code?: string },
   signal: AbortSignal,
-): Promise<LoginResult | undefined> {
+): Promise<LoginResult | LoginPending> {
   try {
     const res = await api.send('POST', '/api/v1/auth/cli/complete', { json: body, signal });
-    return res.status === 202 ? undefined : (res.body as LoginResult);
+    return res.status === 202 ? { pending: true, body: res.body } : (res.body as LoginResult);
   } catch (err) {
     const f = failureOf(err);
     if (f?.status === 400 && f.code) throw loginRefused(f.code, 400);

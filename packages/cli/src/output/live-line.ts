@@ -28,6 +28,12 @@ export class Spinner {
     this.text = text;
   }
 
+  /** A line of its own above the spinner (on a terminal the spinner is redrawn below it). */
+  note(line: string): void {
+    this.stream.write(this.live ? `\r\u001b[2K${line}\n` : `${line}\n`);
+    if (this.live) this.draw();
+  }
+
   stop(): void {
     if (!this.live) return;
     clearInterval(this.timer);

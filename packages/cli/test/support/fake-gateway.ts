@@ -38,6 +38,8 @@ interface LoginState {
   readonly challenge: string;
   readonly redirectUri: string | undefined;
   status: 'pending' | 'approved' | 'denied' | 'failed' | 'consumed';
+  /** Where a pending login stands, as the real gateway reports it in a 202. */
+  stage: 'waiting_for_browser' | 'at_identity_provider';
   failure?: string;
   loginCode?: string;
   readonly deviceId: string;
@@ -63,6 +65,10 @@ export class FakeGateway {
     approve: true,
     failure: undefined as string | undefined,
     tamperChallenge: false,
+    /** The browser reaches an identity provider that does not know the CLI callback and stays. */
+    strandAtIdp: false,
+    /** Lifetime of a login state (the real one: 10 minutes). */
+    lifetimeMs: 600_000,
   };
   readonly mfa: (Rule & { level: 'step-up' | 'always' })[] = [];
   readonly denials: (Rule & { permission: string })[] = [];
@@ -349,12 +355,13 @@ export class FakeGateway {
       challenge,
       redirectUri: redirect,
       status: 'pending',
+      stage: 'waiting_for_browser',
       deviceId: String(body.device_id),
     });
     sendJson(res, 201, {
       state,
       auth_url: `${this.url}/api/v1/auth/cli/authorize?state=${state}`,
-      expires_at: new Date(Date.now() + 600_000).toISOString(),
+      expires_at: new Date(Date.now() + this.login.lifetimeMs).toISOString(),
       poll_interval_seconds: 0.02,
       mode: redirect ? 'loopback' : 'poll',
     });
@@ -364,6 +371,10 @@ export class FakeGateway {
     const login = this.states.get(state);
     if (!login)
       return void res.writeHead(302, { Location: '/app/auth/error?reason=state_expired' }).end();
+    if (this.login.strandAtIdp) {
+      login.stage = 'at_identity_provider';
+      return void res.writeHead(400).end('Bad Request: Unregistered redirect_uri');
+    }
     const error = this.login.failure ?? (this.login.approve ? undefined : 'login_denied');
     if (error) {
       login.status = error === 'login_denied' ? 'denied' : 'failed';
@@ -387,7 +398,10 @@ export class FakeGateway {
     const hashed = createHash('sha256').update(String(body.code_verifier)).digest('base64url');
     if (hashed !== login.challenge) return refuse('invalid_verifier');
     if (login.status !== 'approved' || (login.redirectUri && body.code === undefined))
-      return sendJson(res, 202, { status: 'pending' });
+      return sendJson(res, 202, {
+        status: 'pending',
+        stage: login.status === 'approved' ? 'approved' : login.stage,
+      });
     if (login.redirectUri && body.code !== login.loginCode) return refuse('invalid_code');
     login.status = 'consumed';
     const token = this.issue(this.login.user);

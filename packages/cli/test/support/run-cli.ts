@@ -1,7 +1,7 @@
 // Runs the CLI in-process with captured streams: the same `main` the binary runs, with a fake
 // terminal (isTTY flags), injected environment, browser and Ctrl-C.
 import { Readable } from 'node:stream';
-import type { CliIo, InStream, OutStream } from '../../src/io.js';
+import type { CliIo, InStream, OutStream, Timings } from '../../src/io.js';
 import { main } from '../../src/main.js';
 
 export interface CliRunOptions {
@@ -15,6 +15,8 @@ export interface CliRunOptions {
   readonly openUrl?: (url: string) => Promise<boolean>;
   readonly now?: () => Date;
   readonly platform?: NodeJS.Platform;
+  /** Overrides of the shortened test timings (e.g. `loginHintMs: 0` to see the login hints). */
+  readonly timings?: Partial<Timings>;
 }
 
 export interface CliRun {
@@ -78,7 +80,7 @@ export function startCli(argv: readonly string[], options: CliRunOptions = {}): 
     interrupt: controller.signal,
     openUrl: options.openUrl ?? (async () => false),
     now: options.now ?? (() => new Date()),
-    timings: { pollMs: 10, appPollMs: 10 },
+    timings: { pollMs: 10, appPollMs: 10, loginHintMs: 60_000, ...options.timings },
   };
   const result = main(argv, io).then((code) => ({
     code,
