@@ -8,6 +8,7 @@ import { serve } from './commands/serve.js';
 import {
   type UsersFlags,
   usersCreate,
+  usersResetIdpBinding,
   usersResetMfa,
   usersSeed,
   usersUnlock,
@@ -58,6 +59,15 @@ function registerUserCommands(program: Command): void {
     .option('--demo', DEMO_USERS_HELP)
     .action(async (email: string, opts: UsersFlags) =>
       process.exit(await usersResetMfa(email, opts)),
+    );
+  users
+    .command('reset-idp-binding <email>')
+    .description(
+      'clear the IdP subject binding (the next login binds again) and revoke every session',
+    )
+    .option('--demo', DEMO_USERS_HELP)
+    .action(async (email: string, opts: UsersFlags) =>
+      process.exit(await usersResetIdpBinding(email, opts)),
     );
 }
 

@@ -7,6 +7,7 @@ import { EXIT } from '../commands/output.js';
 import type { Config } from '../config/types.js';
 import type { Database } from '../db/database.js';
 import { GatewayError } from '../http/errors.js';
+import { idpBindingResetEvent, resetIdpBinding } from '../identity/users/idp-binding.js';
 import { seedUsers } from '../identity/users/seed.js';
 import { validEmail, validRoles } from '../identity/users/user-rules.js';
 import {
@@ -114,6 +115,19 @@ async function resetUserMfa(ctx: UserTaskContext, rawEmail: string): Promise<str
   return `reset MFA of ${email}: ${reset.methodsRemoved} method(s) removed, ${reset.sessionsRevoked} session(s) revoked`;
 }
 
+/** Clears the stored (issuer, subject) so the next login binds again; revokes every session. */
+async function resetUserIdpBinding(ctx: UserTaskContext, rawEmail: string): Promise<string> {
+  const email = rawEmail.trim().toLowerCase();
+  const now = ctx.clock.now();
+  const reset = await ctx.db.transaction(async (tx) => {
+    const user = await lockUserByEmail(tx, email);
+    if (user === null) throw new CommandFailure(`no user ${email}`);
+    return resetIdpBinding(tx, user, null, now);
+  });
+  await ctx.audit.append(idpBindingResetEvent(system, email, reset), { durable: true });
+  return `reset the IdP binding of ${email}: ${reset.sessionsRevoked} session(s) revoked; the next login binds again`;
+}
+
 type Args = Readonly<Record<string, unknown>>;
 
 function text(args: Args, key: string): string {
@@ -149,6 +163,8 @@ export const USER_COMMANDS = {
   'users.seed': (ctx: UserTaskContext, args: Args) => seed(ctx, seedLists(args)),
   'users.unlock': (ctx: UserTaskContext, args: Args) => unlock(ctx, text(args, 'email')),
   'users.reset-mfa': (ctx: UserTaskContext, args: Args) => resetUserMfa(ctx, text(args, 'email')),
+  'users.reset-idp-binding': (ctx: UserTaskContext, args: Args) =>
+    resetUserIdpBinding(ctx, text(args, 'email')),
 } as const;
 
 export type UserCommand = keyof typeof USER_COMMANDS;

@@ -1,4 +1,4 @@
-// `rack-gateway-server users create | seed | unlock | reset-mfa [--demo]`
+// `rack-gateway-server users create | seed | unlock | reset-mfa | reset-idp-binding [--demo]`
 // (config.md §4): break-glass user management without the HTTP API, audited as actor `system`.
 // The command opens the database itself; when a running server holds the embedded database it
 // asks that server over the admin socket instead, which runs the same functions
@@ -112,4 +112,9 @@ export function usersUnlock(email: string, flags: UsersFlags = {}): Promise<numb
 /** Removes every MFA method, the backup codes and trusted devices, and revokes every session. */
 export function usersResetMfa(email: string, flags: UsersFlags = {}): Promise<number> {
   return runUsers('users.reset-mfa', flags.demo === true, () => ({ email }));
+}
+
+/** Clears the user's stored IdP subject so the next login binds again; revokes every session. */
+export function usersResetIdpBinding(email: string, flags: UsersFlags = {}): Promise<number> {
+  return runUsers('users.reset-idp-binding', flags.demo === true, () => ({ email }));
 }

@@ -228,3 +228,35 @@ describe('admin socket', () => {
     expect(() => statSync(adminSocketPaths(dir).socket)).toThrow(/ENOENT/);
   });
 });
+
+describe('admin socket: IdP binding', () => {
+  it('issue 19 finding 4: reset-idp-binding through the socket clears the binding, audited as system', async () => {
+    const dir = privateDir();
+    await start(dir);
+    const user = await insertUser(test.db, {
+      email: 'bound@example.com',
+      name: 'Bound',
+      roles: ['viewer'],
+      createdByUserId: null,
+      now: clock.now(),
+    });
+    const binding = { oidcIssuer: 'https://idp.example.com', oidcSubject: 'old-subject' };
+    await updateUser(test.db, user.id, binding, clock.now());
+    const reply = await callAdminSocket(dir, 'users.reset-idp-binding', {
+      email: 'bound@example.com',
+    });
+    expect(reply).toMatchObject({ outcome: { code: 0, stderr: [] } });
+    expect(await findUserByEmail(test.db, 'bound@example.com')).toMatchObject({
+      oidcIssuer: null,
+      oidcSubject: null,
+    });
+    expect(audit.of('user.idp_binding_reset')).toEqual([
+      expect.objectContaining({
+        actorType: 'system',
+        channel: 'system',
+        resource: 'bound@example.com',
+        details: expect.objectContaining({ previous_subject: 'old-subject' }),
+      }),
+    ]);
+  });
+});
