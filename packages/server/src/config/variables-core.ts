@@ -201,7 +201,7 @@ export const CORE_VARIABLES = {
     min: 1,
     max: 600,
     defaultText: '20',
-    doc: 'discovery retry budget',
+    doc: 'discovery retries in the background until the issuer answers; after this many seconds `/api/v1/health` reports `idp: unavailable`. Start-up does not wait: API tokens are served meanwhile, interactive logins refused',
   }),
 
   ADMIN_USERS: list({
