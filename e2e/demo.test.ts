@@ -25,11 +25,13 @@ describe('demo mode (serve --demo)', () => {
     await gateway?.stop();
   });
 
-  it('answers health with the embedded database', async () => {
-    expect(await gateway.health()).toEqual({
-      status: 200,
-      body: { status: 'ok', service: 'rack-gateway', database: 'ok', audit: 'ok' },
-    });
+  it('answers health with the embedded database and the mock IdP discovered', async () => {
+    // Discovery runs in the background from start-up, so `idp` may still say `discovering` on the
+    // first 200; the local mock IdP answers within moments.
+    await expect
+      .poll(async () => (await gateway.health()).body, { timeout: 15_000 })
+      .toEqual({ status: 'ok', service: 'rack-gateway', database: 'ok', audit: 'ok', idp: 'ok' });
+    expect((await gateway.health()).status).toBe(200);
   });
 
   it('prints the URL and the four demo users', () => {

@@ -44,6 +44,8 @@ describe('gateway skeleton', () => {
       service: 'rack-gateway',
       database: 'ok',
       audit: 'ok',
+      // Built without start-up steps: discovery of the (absent) IdP has not begun.
+      idp: 'discovering',
     });
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['content-security-policy']).toBe(
