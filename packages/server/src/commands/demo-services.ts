@@ -1,6 +1,8 @@
-// Demo mode's in-process companions: the mock IdP and the mock rack, plus the start-up banner.
-import { type MockIdp, startMockIdp } from '@rack-gateway/mock-idp';
-import { type MockRack, startMockRack } from '@rack-gateway/mock-rack';
+// Demo mode's in-process companions: the mock IdP and the mock rack, plus the start-up banner. The
+// mocks are loaded only when demo mode starts them, so no other command pays for (or warns about)
+// oidc-provider, and a production install runs without the mock packages.
+import type { MockIdp } from '@rack-gateway/mock-idp';
+import type { MockRack } from '@rack-gateway/mock-rack';
 import { DEMO_USERS, type DemoPlan } from '../config/demo-env.js';
 import type { Config } from '../config/types.js';
 
@@ -12,6 +14,7 @@ export async function startDemoServices(plan: DemoPlan, config: Config): Promise
   const started: (MockIdp | MockRack)[] = [];
   try {
     if (plan.mockIdp) {
+      const { startMockIdp } = await import('@rack-gateway/mock-idp');
       const base = config.server.publicUrl.origin;
       started.push(
         await startMockIdp({
@@ -30,6 +33,7 @@ export async function startDemoServices(plan: DemoPlan, config: Config): Promise
       );
     }
     if (plan.mockRack) {
+      const { startMockRack } = await import('@rack-gateway/mock-rack');
       started.push(
         // Traffic logs on: the demo's `logs` and `logs -f` show live request lines, as a rack would.
         await startMockRack({
