@@ -12,6 +12,7 @@ import { registerRoute } from '../../http/register-route.js';
 import type { Clock } from '../../lib/clock.js';
 import type { SettingValues } from '../../settings/catalogue.js';
 import { type CookieNames, cookieOptions } from '../cookies.js';
+import { EmailParams } from '../users/user-admin.js';
 import { findUserByEmail, type UserRecord } from '../users/user-store.js';
 import {
   findSessionByUid,
@@ -46,7 +47,6 @@ const SessionView = Type.Object({
   mfa_verified: Type.Boolean(),
   current: Type.Boolean(),
 });
-const EmailParams = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) });
 const SessionParams = Type.Object({
   email: Type.String({ minLength: 1, maxLength: 254 }),
   sessionId: Type.String({ pattern: '^[0-9a-fA-F-]{36}$' }),

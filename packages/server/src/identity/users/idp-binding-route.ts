@@ -7,10 +7,8 @@ import { Type } from 'typebox';
 import { appendDurable, eventFor } from '../../access/request-audit.js';
 import { registerRoute } from '../../http/register-route.js';
 import { idpBindingResetEvent, resetIdpBinding } from './idp-binding.js';
-import { type AdminDeps, actorId, targetUser } from './user-admin.js';
-import { notSelf } from './user-rules.js';
+import { type AdminDeps, actOnOtherUser, actorId, EmailParams } from './user-admin.js';
 
-const EmailParams = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) });
 /** The subject itself stays out of API answers (user-view.ts); the audit event records it. */
 const ResetReply = Type.Object({
   was_bound: Type.Boolean(),
@@ -18,13 +16,13 @@ const ResetReply = Type.Object({
 });
 
 async function reset(deps: AdminDeps, request: FastifyRequest) {
-  const { email } = request.params as { email: string };
   const now = deps.clock.now();
-  const { target, result } = await deps.db.transaction(async (tx) => {
-    const t = await targetUser(tx, email);
-    notSelf(actorId(request), t, 'reset the identity provider binding of');
-    return { target: t, result: await resetIdpBinding(tx, t, actorId(request), now) };
-  });
+  const { target, result } = await actOnOtherUser(
+    deps.db,
+    request,
+    'reset the identity provider binding of',
+    (tx, t) => resetIdpBinding(tx, t, actorId(request), now),
+  );
   const base = eventFor(request, { action: 'user.idp_binding_reset', status: 'success' });
   await appendDurable(deps.audit, idpBindingResetEvent(base, target.email, result));
   return { was_bound: result.previousSubject !== null, sessions_revoked: result.sessionsRevoked };

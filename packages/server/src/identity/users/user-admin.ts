@@ -2,6 +2,7 @@
 // suspension) and rename. Changes that alter who a user is or may do revoke every session of the
 // user in the same transaction; each change is audited durably after it commits.
 import type { FastifyRequest } from 'fastify';
+import { Type } from 'typebox';
 import { appendDurable, eventFor } from '../../access/request-audit.js';
 import type { UserRole } from '../../access/roles.js';
 import type { AuditLog } from '../../audit/audit-log.js';
@@ -49,10 +50,31 @@ export function recordUserEvent(
   );
 }
 
+/** The `:email` path parameter of the user routes. */
+export const EmailParams = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) });
+
 export async function targetUser(tx: SqlRunner, email: string): Promise<UserRecord> {
   const user = await lockUserByEmail(tx, email);
   if (user === null) throw new NotFoundError('user_not_found', `No user ${email.toLowerCase()}.`);
   return user;
+}
+
+/**
+ * In one transaction: locks the user of the request's `:email`, refuses the caller themself (403
+ * `self_action_forbidden`, "… <verb> yourself"), then runs `act` on that user.
+ */
+export function actOnOtherUser<T>(
+  db: Database,
+  request: FastifyRequest,
+  verb: string,
+  act: (tx: SqlRunner, target: UserRecord) => Promise<T>,
+): Promise<{ target: UserRecord; result: T }> {
+  const { email } = request.params as { email: string };
+  return db.transaction(async (tx) => {
+    const target = await targetUser(tx, email);
+    notSelf(actorId(request), target, verb);
+    return { target, result: await act(tx, target) };
+  });
 }
 
 export async function revokeForUser(

@@ -7,7 +7,13 @@ import { NotFoundError } from '../../http/errors.js';
 import { registerRoute } from '../../http/register-route.js';
 import type { MfaMethods } from '../mfa-hooks.js';
 import { registerIdpBindingRoute } from './idp-binding-route.js';
-import { type AdminDeps, createUser, renameUser, updateUserAsAdmin } from './user-admin.js';
+import {
+  type AdminDeps,
+  createUser,
+  EmailParams,
+  renameUser,
+  updateUserAsAdmin,
+} from './user-admin.js';
 import { deleteUserAsAdmin, lockUser, unlockUser } from './user-lifecycle.js';
 import { findUserByEmail, listUsers } from './user-store.js';
 import { UserView, userView } from './user-view.js';
@@ -16,7 +22,6 @@ export interface UserRouteDeps extends AdminDeps {
   readonly mfa: MfaMethods;
 }
 
-const EmailParams = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) });
 const Name = Type.String({ minLength: 1, maxLength: 120, pattern: '\\S' });
 const RoleList = Type.Array(Type.String({ maxLength: 32 }), { maxItems: 10 });
 const CreateBody = Type.Object(

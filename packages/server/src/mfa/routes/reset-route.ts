@@ -4,25 +4,20 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { appendDurable, eventFor } from '../../access/request-audit.js';
 import { registerRoute } from '../../http/register-route.js';
-import { actorId, targetUser } from '../../identity/users/user-admin.js';
-import { notSelf } from '../../identity/users/user-rules.js';
+import { actOnOtherUser, actorId, EmailParams } from '../../identity/users/user-admin.js';
 import { auditMfaReset, resetMfa } from '../mfa-reset.js';
 import type { MfaRouteDeps } from './route-deps.js';
 
-const EmailParams = Type.Object({ email: Type.String({ minLength: 1, maxLength: 254 }) });
 const ResetReply = Type.Object({
   methods_removed: Type.Integer(),
   sessions_revoked: Type.Integer(),
 });
 
 async function reset(deps: MfaRouteDeps, request: FastifyRequest) {
-  const { email } = request.params as { email: string };
   const now = deps.clock.now();
-  const { target, result } = await deps.db.transaction(async (tx) => {
-    const t = await targetUser(tx, email);
-    notSelf(actorId(request), t, 'reset the MFA of');
-    return { target: t, result: await resetMfa(tx, t, actorId(request), now) };
-  });
+  const { target, result } = await actOnOtherUser(deps.db, request, 'reset the MFA of', (tx, t) =>
+    resetMfa(tx, t, actorId(request), now),
+  );
   const base = eventFor(request, { action: 'user.mfa_reset', status: 'success' });
   await auditMfaReset((e) => appendDurable(deps.audit, e), base, target.email, result);
   return { methods_removed: result.methodsRemoved, sessions_revoked: result.sessionsRevoked };
