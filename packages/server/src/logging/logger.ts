@@ -97,5 +97,8 @@ export function createLogger(
       transport: { target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } },
     });
   }
-  return pino(options);
+  // Asynchronous stdout: a synchronous write per line (stdout is a pipe under a supervisor) put a
+  // syscall on every request's path; queued lines go out in one write while another is in flight,
+  // and pino flushes what is left when the process exits.
+  return pino(options, pino.destination({ dest: 1, sync: false }));
 }
