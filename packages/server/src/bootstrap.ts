@@ -50,12 +50,16 @@ export function runBootstrap(options: {
   let timer: NodeJS.Timeout | undefined;
   const attempt = async (delayMs: number): Promise<void> => {
     try {
+      const began = Date.now();
       for (const step of options.steps) {
         options.readiness.detail = `starting: ${step.name}`;
+        const stepBegan = Date.now();
         await step.run();
+        options.logger.info({ ms: Date.now() - stepBegan }, `start-up: ${step.name} done`);
       }
       options.readiness.ready = true;
       options.readiness.detail = 'ready';
+      options.logger.info({ ms: Date.now() - began }, 'start-up complete: serving requests');
     } catch (err) {
       if (err instanceof FatalStartupError || stopped) throw err;
       options.readiness.detail = 'starting: waiting for the database';

@@ -47,7 +47,12 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
     };
   }
   const release = acquireDataDirLock(dataDir);
+  // The embedded engine takes seconds to load (and longer to create a new data directory): say so
+  // instead of starting silently.
+  const started = Date.now();
+  logger.info({ data_dir: dataDir }, 'opening the embedded database (PGlite)…');
   const inner = await openPglite(join(dataDir, 'pgdata'));
+  logger.info({ ms: Date.now() - started }, 'embedded database open');
   const db: Database = {
     ...inner,
     async close() {
