@@ -1,0 +1,65 @@
+// A gateway under test: `rack-gateway-server serve` as its own process (through tsx, as the
+// end-to-end suites run it), so its CPU time and memory are its own. Its output (JSON logs and
+// audit lines, as in production) goes to a file in its directory.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Child, spawnLogged, TSX } from './child.ts';
+import { dataDirOf, type GatewaySpec, gatewayEnv } from './gateway-env.ts';
+
+const BIN = join(import.meta.dirname, '..', '..', 'packages', 'server', 'src', 'bin.ts');
+
+export interface GatewayProcess {
+  readonly url: string;
+  /** Base URL of the rack proxy (`…/api/v1/rack-proxy`). */
+  readonly proxyUrl: string;
+  readonly child: Child;
+  /** Milliseconds from spawning the process to the first healthy answer. */
+  readonly startMs: number;
+  stop(): Promise<void>;
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(`${url}/api/v1/health`);
+    await res.arrayBuffer();
+    return res.status === 200;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts the process and waits until it reports healthy (polled every 20 ms). */
+export async function startGatewayProcess(
+  spec: GatewaySpec,
+  timeoutMs = 120_000,
+): Promise<GatewayProcess> {
+  mkdirSync(dataDirOf(spec), { recursive: true, mode: 0o700 });
+  const url = `http://127.0.0.1:${spec.port}`;
+  const began = performance.now();
+  const child = spawnLogged(process.execPath, ['--import', TSX, BIN, 'serve'], {
+    env: gatewayEnv(spec),
+    cwd: spec.dir,
+    logFile: join(spec.dir, 'gateway.log'),
+  });
+  let exited = false;
+  void child.exited.then(() => {
+    exited = true;
+  });
+  const deadline = began + timeoutMs;
+  while (!(await healthy(url))) {
+    if (exited || performance.now() > deadline) {
+      await child.stop('SIGKILL');
+      throw new Error(
+        `the ${spec.variant} gateway ${exited ? 'exited' : 'did not become healthy'} (log ${child.logFile}):\n${child.tail()}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return {
+    url,
+    proxyUrl: `${url}/api/v1/rack-proxy`,
+    child,
+    startMs: performance.now() - began,
+    stop: () => child.stop(),
+  };
+}
