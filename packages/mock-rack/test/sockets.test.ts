@@ -125,6 +125,17 @@ it('logs follow by default and stream lines appended through the control API', a
   expect(await s.closed).toBe(1000);
 });
 
+it('an app keeps its newest 50,000 log lines, also while its buffer waits to be trimmed', async () => {
+  const lines = Array.from({ length: 53_000 }, (_, i) => `line ${i}`);
+  f.mock.appendLogs({ app: 'storefront', lines });
+  const s = await socket(f, '/apps/storefront/logs', { Follow: 'false', Since: '1h0m0s' });
+  await s.closed;
+  const texts = frameTexts(s.frames);
+  expect(texts.length).toBe(50_001);
+  expect(texts[0]).toBe('line 3000\n');
+  expect(texts.at(-2)).toBe('line 52999\n');
+});
+
 it('build logs follow a running build and end at its terminal status', async () => {
   const created = await rack(f, {
     method: 'POST',

@@ -3,7 +3,7 @@
 
 import type { ExecScript } from '../exec/io.js';
 import type { AppRecord, LogEntry, RackState } from '../state/model.js';
-import { APP_LOG_LIMIT } from '../state/model.js';
+import { APP_LOG_LIMIT, LOG_TRIM_SLACK } from '../state/model.js';
 import type { Clock, TimerHandle } from './clock.js';
 import type { Timings } from './options.js';
 import { Prng } from './prng.js';
@@ -109,7 +109,8 @@ export class World {
     const full: LogEntry = { ...entry, time: entry.time ?? this.now() };
     const buffer = app ? app.logs : this.state.systemLogs;
     buffer.push(full);
-    if (buffer.length > APP_LOG_LIMIT) buffer.splice(0, buffer.length - APP_LOG_LIMIT);
+    if (buffer.length > APP_LOG_LIMIT + LOG_TRIM_SLACK)
+      buffer.splice(0, buffer.length - APP_LOG_LIMIT);
     for (const listener of this.logListeners) listener(app ? app.data.name : null, full);
   }
 

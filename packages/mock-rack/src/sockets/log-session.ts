@@ -3,7 +3,7 @@
 // build log and follow it until the build finishes.
 import { type DecodedOptions, type LOG_OPTIONS, RackTime } from '@rack-gateway/convox';
 import type { World } from '../core/world.js';
-import type { BuildRecord, LogEntry } from '../state/model.js';
+import { APP_LOG_LIMIT, type BuildRecord, type LogEntry } from '../state/model.js';
 import type { RackSocket } from './rack-socket.js';
 
 export type LogOptions = DecodedOptions<typeof LOG_OPTIONS>;
@@ -25,9 +25,10 @@ function initialLines(world: World, scope: LogScope, options: LogOptions): LogEn
   const buffer = scope.app === null ? world.state.systemLogs : (world.app(scope.app)?.logs ?? []);
   const since = world.now() - (options.since ?? DEFAULT_SINCE_MS);
   const filter = options.filter;
-  const lines = buffer.filter(
-    (e) => e.time >= since && scope.accepts(e) && (!filter || e.message.includes(filter)),
-  );
+  // The buffer may hold a little more than the limit until it is trimmed (LOG_TRIM_SLACK).
+  const lines = buffer
+    .slice(-APP_LOG_LIMIT)
+    .filter((e) => e.time >= since && scope.accepts(e) && (!filter || e.message.includes(filter)));
   return options.tail === undefined ? lines : lines.slice(Math.max(0, lines.length - options.tail));
 }
 

@@ -70,3 +70,10 @@ export interface RackState {
 
 /** Log buffers are bounded (5 000 lines per pod in the spec; per app here, scaled by pods). */
 export const APP_LOG_LIMIT = 50_000;
+/**
+ * A full buffer is trimmed back to the limit once it holds this many lines more, not on every
+ * line: trimming moves the whole array, which per line made appending to a full buffer cost
+ * O(limit) and throttled a log stream to a few thousand lines a second. Readers never look past
+ * the newest `APP_LOG_LIMIT` lines, so the slack is invisible.
+ */
+export const LOG_TRIM_SLACK = 5_000;
