@@ -1,21 +1,25 @@
 // Embedded PGlite (PostgreSQL compiled to WASM), persisted under the data directory. It is a single
-// connection, so transactions are serialised by PGlite itself.
+// connection, so transactions are serialised by PGlite itself, and a NOTIFY reaches this process's
+// listeners at commit, before the committing call returns: nothing can be missed.
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
-import type { Database, NotificationHandler, Orm, SqlRunner } from './database.js';
+import type { Database, NotificationHandler, NotifyingRunner, Orm } from './database.js';
 
 interface QueryableLike {
   query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
   exec(script: string): Promise<unknown>;
 }
 
-const runner = (client: QueryableLike): SqlRunner => ({
+const runner = (client: QueryableLike): NotifyingRunner => ({
   async query<T extends Record<string, unknown>>(text: string, params: readonly unknown[] = []) {
     const result = await client.query<T>(text, [...params]);
     return result.rows;
   },
   async exec(script: string) {
     await client.exec(script);
+  },
+  async notify(channel: string, payload: string) {
+    await client.query('SELECT pg_notify($1, $2)', [channel, payload]);
   },
 });
 
@@ -25,7 +29,8 @@ export function wrapPglite(pglite: PGlite): Database {
     orm: drizzle(pglite) as unknown as Orm,
     query: runner(pglite).query,
     exec: runner(pglite).exec,
-    transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    notify: runner(pglite).notify,
+    transaction<T>(fn: (tx: NotifyingRunner) => Promise<T>): Promise<T> {
       return pglite.transaction((tx) => fn(runner(tx)));
     },
     async ping() {
@@ -36,9 +41,7 @@ export function wrapPglite(pglite: PGlite): Database {
       const unsubscribe = await pglite.listen(channel, handler);
       return unsubscribe;
     },
-    async notify(channel: string, payload: string) {
-      await pglite.query('SELECT pg_notify($1, $2)', [channel, payload]);
-    },
+    listenEpoch: () => (pglite.closed ? null : 0),
     async close() {
       if (!pglite.closed) await pglite.close();
     },

@@ -6,11 +6,12 @@ import type { Logger } from '../logging/logger.js';
 import {
   type Database,
   type NotificationHandler,
+  type NotifyingRunner,
   type Orm,
   type SqlRunner,
   withTimeout,
 } from './database.js';
-import { createPgListener } from './pg-listener.js';
+import { createPgListener, type Notice } from './pg-listener.js';
 
 export interface PostgresOptions {
   readonly url: string;
@@ -43,32 +44,51 @@ export function openPostgres(options: PostgresOptions): Database {
     },
   });
   const listener = createPgListener({ url: options.url, logger: options.logger });
+  async function transaction<T>(fn: (tx: NotifyingRunner) => Promise<T>): Promise<T> {
+    const client = await pool.connect();
+    // Notices of this transaction reach this replica's subscribers right after the commit instead
+    // of whenever LISTEN brings them (the next request may come first); they are announced to the
+    // listener before the commit, so a copy that LISTEN brings back first is recognised too.
+    const sent: Notice[] = [];
+    const tx: NotifyingRunner = {
+      ...runner(client),
+      async notify(channel, payload) {
+        const rows = await client.query<{ pid: number }>(
+          'SELECT pg_notify($1, $2), pg_backend_pid() AS pid',
+          [channel, payload],
+        );
+        const notice = { pid: Number(rows.rows[0]?.pid), channel, payload };
+        listener.expectOwn(notice);
+        sent.push(notice);
+      },
+    };
+    try {
+      await client.query('BEGIN');
+      const result = await fn(tx);
+      await client.query('COMMIT');
+      for (const notice of sent) listener.deliverOwn(notice);
+      return result;
+    } catch (err) {
+      // Should the commit have happened after all, LISTEN's copies are then delivered as usual.
+      for (const notice of sent) listener.forgetOwn(notice);
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
   return {
     kind: 'postgres',
     orm: drizzle(pool) as unknown as Orm,
     query: runner(pool).query,
     exec: runner(pool).exec,
-    async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await fn(runner(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
-    },
+    transaction,
     async ping(timeoutMs: number) {
       await withTimeout(pool.query('SELECT 1'), timeoutMs, 'database ping');
     },
     listen: (channel: string, handler: NotificationHandler) => listener.listen(channel, handler),
-    async notify(channel: string, payload: string) {
-      await pool.query('SELECT pg_notify($1, $2)', [channel, payload]);
-    },
+    listenEpoch: () => listener.epoch(),
+    notify: (channel: string, payload: string) => transaction((tx) => tx.notify(channel, payload)),
     async close() {
       await listener.close();
       await pool.end();

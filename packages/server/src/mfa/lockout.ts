@@ -5,7 +5,7 @@
 // verification step (verification.ts) that holds the user's row, so it happens exactly once; the
 // event is appended after that transaction committed.
 import type { AuditEventInput } from '../audit/audit-log.js';
-import type { SqlRunner } from '../db/database.js';
+import type { NotifyingRunner, SqlRunner } from '../db/database.js';
 import { revokeUserSessions } from '../identity/sessions/session-store.js';
 import { toUser, type UserRecord } from '../identity/users/user-store.js';
 import { ATTEMPT_WINDOW_MS, LOCK_AFTER_FAILURES, recentFailures } from './attempts.js';
@@ -38,7 +38,7 @@ export async function holdUser(
 
 /** In the serialised step (user row held): locks the user once the failure limit is reached. */
 export async function lockAfterFailures(
-  tx: SqlRunner,
+  tx: NotifyingRunner,
   userId: number,
   now: Date,
 ): Promise<AutomaticLock | null> {

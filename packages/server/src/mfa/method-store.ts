@@ -2,7 +2,8 @@
 // method; unconfirmed TOTP methods belong to the session that started the enrolment and are
 // discarded after 10 minutes. The TOTP secret column holds ciphertext only (mfa-crypto.ts).
 import { randomUUID } from 'node:crypto';
-import type { SqlRunner } from '../db/database.js';
+import type { NotifyingRunner, SqlRunner } from '../db/database.js';
+import { announceCredentialChange } from '../identity/credential-notices.js';
 import type { MfaMethodType } from '../identity/mfa-hooks.js';
 
 export const ENROLMENT_TTL_MS = 10 * 60_000;
@@ -114,12 +115,17 @@ export async function deleteAllMethods(db: SqlRunner, userId: number): Promise<n
   return rows.filter((r) => r.confirmed_at !== null).length;
 }
 
-/** `mfa_enforced_at` is set at the first confirmed enrolment and never cleared (§14.1). */
-export async function enforceMfa(db: SqlRunner, userId: number, now: Date): Promise<void> {
-  await db.query(
-    'UPDATE users SET mfa_enforced_at = coalesce(mfa_enforced_at, $2), updated_at = $2 WHERE id = $1',
+/**
+ * `mfa_enforced_at` is set at the first confirmed enrolment and never cleared (§14.1); it decides
+ * the MFA state of the user's sessions, so cached resolutions are dropped.
+ */
+export async function enforceMfa(db: NotifyingRunner, userId: number, now: Date): Promise<void> {
+  const rows = await db.query<{ uid: string }>(
+    `UPDATE users SET mfa_enforced_at = coalesce(mfa_enforced_at, $2), updated_at = $2
+     WHERE id = $1 RETURNING uid`,
     [userId, now],
   );
+  for (const row of rows) await announceCredentialChange(db, 'user', String(row.uid));
 }
 
 export async function setPreferredMethod(

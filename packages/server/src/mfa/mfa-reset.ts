@@ -3,7 +3,7 @@
 // `rgw_revocation` so sockets close). `mfa_enforced_at` stays, so the user enrols again at the next
 // sign-in. Used by the admin route and by `rack-gateway-server users reset-mfa`.
 import type { AuditEventInput } from '../audit/audit-log.js';
-import type { SqlRunner } from '../db/database.js';
+import type { NotifyingRunner } from '../db/database.js';
 import { revokeUserSessions } from '../identity/sessions/session-store.js';
 import type { UserRecord } from '../identity/users/user-store.js';
 import { deleteBackupCodes } from './backup-codes.js';
@@ -17,7 +17,7 @@ export interface MfaResetResult {
 }
 
 export async function resetMfa(
-  tx: SqlRunner,
+  tx: NotifyingRunner,
   user: UserRecord,
   byUserId: number | null,
   now: Date,

@@ -6,7 +6,7 @@
 // evaluated past the limit. `mfa.verify` (and `mfa.lockout`) are appended after the commit.
 // A code the user already verified with (a stale `.totp.` suffix) is refused as `replay` without
 // counting as a failure: it is not a guess. Codes and secrets never reach a log or an event.
-import type { SqlRunner } from '../db/database.js';
+import type { NotifyingRunner, SqlRunner } from '../db/database.js';
 import type { AttemptContext } from '../identity/mfa-hooks.js';
 import {
   type AttemptMethodType,
@@ -125,7 +125,7 @@ interface Attempting {
 }
 
 /** The step itself; runs inside one transaction, every query on `tx`. */
-async function decide(tx: SqlRunner, a: Attempting, now: Date): Promise<Decided> {
+async function decide(tx: NotifyingRunner, a: Attempting, now: Date): Promise<Decided> {
   const { userId, type } = a;
   const base = { userId, methodType: type, ip: a.ctx.ip, userAgent: a.ctx.userAgent, now };
   const held = await holdUser(tx, userId);

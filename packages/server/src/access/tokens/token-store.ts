@@ -2,7 +2,7 @@
 // notify every replica (rgw_revocation) in the same transaction so open sockets close.
 import { randomUUID } from 'node:crypto';
 import { desc, eq, type SQL } from 'drizzle-orm';
-import type { Database, SqlRunner } from '../../db/database.js';
+import type { Database, NotifyingRunner } from '../../db/database.js';
 import { apiTokens, users } from '../../db/schema.js';
 import { ConflictError, NotFoundError } from '../../http/errors.js';
 import type { PermissionPattern } from '../permissions.js';
@@ -76,11 +76,8 @@ const nameTaken = (name: string): ConflictError =>
     `An API token named "${name}" already exists; choose another name.`,
   );
 
-async function notifyRevocation(tx: SqlRunner, uid: string): Promise<void> {
-  await tx.query('SELECT pg_notify($1, $2)', [
-    'rgw_revocation',
-    JSON.stringify({ kind: 'token', id: uid }),
-  ]);
+async function notifyRevocation(tx: NotifyingRunner, uid: string): Promise<void> {
+  await tx.notify('rgw_revocation', JSON.stringify({ kind: 'token', id: uid }));
 }
 
 export interface NewToken {

@@ -2,7 +2,7 @@
 // a UUID. Revocations send `rgw_revocation` in the same transaction (identity.md §15).
 import { randomUUID } from 'node:crypto';
 import type { MfaState } from '../../access/principal.js';
-import type { SqlRunner } from '../../db/database.js';
+import type { NotifyingRunner, SqlRunner } from '../../db/database.js';
 import { randomToken, sha256Hex } from '../secrets.js';
 
 export type Channel = 'web' | 'cli';
@@ -153,11 +153,11 @@ export async function touchSession(db: SqlRunner, id: number, now: Date, ip: str
 }
 
 export async function notifyRevocation(
-  db: SqlRunner,
+  db: NotifyingRunner,
   kind: 'session' | 'token' | 'user',
   id: string,
 ): Promise<void> {
-  await db.query('SELECT pg_notify($1, $2)', [REVOCATION_CHANNEL, JSON.stringify({ kind, id })]);
+  await db.notify(REVOCATION_CHANNEL, JSON.stringify({ kind, id }));
 }
 
 export interface Revocation {
@@ -167,7 +167,11 @@ export interface Revocation {
 }
 
 /** Revokes one session (if still active) and announces it; returns whether it was active. */
-export async function revokeSession(db: SqlRunner, id: number, r: Revocation): Promise<boolean> {
+export async function revokeSession(
+  db: NotifyingRunner,
+  id: number,
+  r: Revocation,
+): Promise<boolean> {
   const rows = await db.query<{ uid: string }>(
     `UPDATE sessions SET revoked_at = $2, revoked_reason = $3, revoked_by_user_id = $4
      WHERE id = $1 AND revoked_at IS NULL RETURNING uid`,
@@ -182,7 +186,7 @@ export async function revokeSession(db: SqlRunner, id: number, r: Revocation): P
  * deletion, role or e-mail change) announce the user; other bulk revocations each session.
  */
 export async function revokeUserSessions(
-  db: SqlRunner,
+  db: NotifyingRunner,
   user: { id: number; uid: string },
   r: Revocation & { keepId?: number; announce: 'user' | 'sessions' },
 ): Promise<number> {

@@ -5,8 +5,9 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Config } from '../../config/types.js';
-import type { Database, SqlRunner } from '../../db/database.js';
+import type { Database, NotifyingRunner } from '../../db/database.js';
 import { cookieOptions } from '../cookies.js';
+import { announceCredentialChange } from '../credential-notices.js';
 import { auditLoginComplete } from '../login/login-audit.js';
 import { findUserById, updateUser } from '../users/user-store.js';
 import {
@@ -16,9 +17,12 @@ import {
   type SessionRecord,
 } from './session-store.js';
 
-/** Stamps a successful verification; `verified` also moves the session to the verified state. */
+/**
+ * Stamps a successful verification; `verified` also moves the session to the verified state. The
+ * stamp must count on the very next request, on any replica, so it is announced.
+ */
 export async function stampVerification(
-  db: SqlRunner,
+  db: NotifyingRunner,
   sessionUid: string,
   now: Date,
   verified: boolean,
@@ -29,11 +33,12 @@ export async function stampVerification(
      WHERE uid = $1 AND revoked_at IS NULL`,
     [sessionUid, now],
   );
+  await announceCredentialChange(db, 'session', sessionUid);
 }
 
 /** Replaces `old` by a verified session with a new token (returned once). */
 export async function rotateVerified(
-  tx: SqlRunner,
+  tx: NotifyingRunner,
   old: SessionRecord,
   now: Date,
 ): Promise<{ token: string; session: SessionRecord }> {

@@ -4,7 +4,7 @@
 // so every session of the user is revoked too (`idp_binding_reset`, announced on `rgw_revocation`
 // so sockets close). Used by the admin route and by `rack-gateway-server users reset-idp-binding`.
 import type { AuditEventInput } from '../../audit/audit-log.js';
-import type { SqlRunner } from '../../db/database.js';
+import type { NotifyingRunner } from '../../db/database.js';
 import { revokeUserSessions } from '../sessions/session-store.js';
 import { type UserRecord, updateUser } from './user-store.js';
 
@@ -16,7 +16,7 @@ export interface IdpBindingReset {
 
 /** Clears the binding of `user` (locked by the caller's transaction) and revokes its sessions. */
 export async function resetIdpBinding(
-  tx: SqlRunner,
+  tx: NotifyingRunner,
   user: UserRecord,
   byUserId: number | null,
   now: Date,

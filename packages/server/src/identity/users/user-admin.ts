@@ -7,7 +7,7 @@ import { appendDurable, eventFor } from '../../access/request-audit.js';
 import type { UserRole } from '../../access/roles.js';
 import type { AuditLog } from '../../audit/audit-log.js';
 import type { Config } from '../../config/types.js';
-import type { Database, SqlRunner } from '../../db/database.js';
+import type { Database, NotifyingRunner, SqlRunner } from '../../db/database.js';
 import { ConflictError, NotFoundError } from '../../http/errors.js';
 import type { Clock } from '../../lib/clock.js';
 import { type RevocationReason, revokeUserSessions } from '../sessions/session-store.js';
@@ -67,7 +67,7 @@ export function actOnOtherUser<T>(
   db: Database,
   request: FastifyRequest,
   verb: string,
-  act: (tx: SqlRunner, target: UserRecord) => Promise<T>,
+  act: (tx: NotifyingRunner, target: UserRecord) => Promise<T>,
 ): Promise<{ target: UserRecord; result: T }> {
   const { email } = request.params as { email: string };
   return db.transaction(async (tx) => {
@@ -78,7 +78,7 @@ export function actOnOtherUser<T>(
 }
 
 export async function revokeForUser(
-  tx: SqlRunner,
+  tx: NotifyingRunner,
   user: UserRecord,
   reason: RevocationReason,
   byUserId: number,

@@ -2,7 +2,8 @@
 // PostgreSQL and PGlite, inside or outside a transaction.
 import { randomUUID } from 'node:crypto';
 import type { UserRole } from '../../access/roles.js';
-import type { SqlRunner } from '../../db/database.js';
+import type { NotifyingRunner, SqlRunner } from '../../db/database.js';
+import { announceCredentialChange } from '../credential-notices.js';
 
 export interface UserRecord {
   readonly id: number;
@@ -116,9 +117,12 @@ export type UserChanges = {
   readonly [K in keyof typeof COLUMNS]?: K extends 'roles' ? readonly UserRole[] : UserRecord[K];
 };
 
-/** Updates the given fields and `updated_at`; returns the new record. */
+/**
+ * Updates the given fields and `updated_at`; returns the new record. Announced on
+ * `rgw_credentials`, so no replica keeps resolving the user's credentials from the old record.
+ */
 export async function updateUser(
-  db: SqlRunner,
+  db: NotifyingRunner,
   id: number,
   changes: UserChanges,
   now: Date,
@@ -135,7 +139,9 @@ export async function updateUser(
     `UPDATE users SET ${[...sets, 'updated_at = $2'].join(', ')} WHERE id = $1 RETURNING *`,
     params,
   );
-  return toUser(rows[0] as Row);
+  const user = toUser(rows[0] as Row);
+  await announceCredentialChange(db, 'user', user.uid);
+  return user;
 }
 
 export async function deleteUser(db: SqlRunner, id: number): Promise<void> {
