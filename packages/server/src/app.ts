@@ -22,6 +22,7 @@ import { enforceRouteTable, registerRoute } from './http/register-route.js';
 import { registerRequestLog } from './http/request-log.js';
 import { registerSecurityHeaders } from './http/security-headers.js';
 import { registerSpa } from './http/spa.js';
+import { registerCredentialCache } from './identity/credential-cache.js';
 import {
   type Identity,
   type IdentityOptions,
@@ -99,6 +100,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     openapi: { info: { title: 'rack-gateway', version: config.version } },
   });
   const tokens = createTokenStore(deps.db);
+  const credentialCache = registerCredentialCache(app, { db: deps.db, clock, logger: deps.logger });
   const mfa = mfaDependencies({ config, db: deps.db, clock, audit, settings });
   const identity = registerIdentity(app, {
     config,
@@ -107,7 +109,13 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     audit,
     settings,
     mfa: createMfaMethods(mfa),
-    apiTokens: createTokenResolver({ store: tokens, audit, logger: deps.logger }),
+    apiTokens: createTokenResolver({
+      store: tokens,
+      audit,
+      logger: deps.logger,
+      cache: credentialCache,
+    }),
+    credentialCache,
     ...deps.identity,
   });
   app.decorate('identity', identity);

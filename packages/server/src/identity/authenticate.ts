@@ -2,14 +2,13 @@
 // API token, or nobody. API tokens plug in through `ApiTokenResolver` (access-control.md §7);
 // until that issue lands every `rgw_…` credential is unknown.
 import type { Principal } from '../access/principal.js';
-import type { Database } from '../db/database.js';
-import type { SettingValues } from '../settings/catalogue.js';
 import { type CredentialSource, readCredential } from './credentials.js';
-import type { InlineMfa, MfaMethods } from './mfa-hooks.js';
+import type { InlineMfa } from './mfa-hooks.js';
 import { sessionPrincipal } from './principals.js';
 import {
   type Deadlines,
   type SessionRefusal,
+  type ValidationDeps,
   validateSession,
 } from './sessions/session-validation.js';
 
@@ -64,10 +63,7 @@ export type Authentication =
       readonly credentialFailure: boolean;
     };
 
-export interface AuthenticatorDeps {
-  readonly db: Database;
-  readonly mfa: MfaMethods;
-  readonly settings: () => Promise<SettingValues>;
+export interface AuthenticatorDeps extends ValidationDeps {
   readonly apiTokens: ApiTokenResolver;
 }
 

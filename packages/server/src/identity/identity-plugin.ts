@@ -11,6 +11,7 @@ import type { Clock } from '../lib/clock.js';
 import { readSettings, type SettingsStore } from '../settings/settings-store.js';
 import { type ApiTokenResolver, createAuthenticator, UNKNOWN_API_TOKENS } from './authenticate.js';
 import { cookieNames } from './cookies.js';
+import type { CredentialCache } from './credential-cache.js';
 import { CredentialFailures } from './credential-failures.js';
 import { createCsrf } from './csrf.js';
 import { registerInfoRoute } from './info-route.js';
@@ -37,6 +38,8 @@ export interface IdentityOptions {
   readonly mfa: MfaMethods;
   /** API-token resolver (default: every `rgw_…` token is unknown). */
   readonly apiTokens?: ApiTokenResolver;
+  /** Where validated sessions are remembered for a few seconds (credential-cache.ts). */
+  readonly credentialCache: CredentialCache;
 }
 
 export interface Identity {
@@ -73,6 +76,7 @@ export function registerIdentity(app: FastifyInstance, options: IdentityOptions)
         mfa,
         settings,
         apiTokens: options.apiTokens ?? UNKNOWN_API_TOKENS,
+        sessions: options.credentialCache.partition(),
       }),
       new CredentialFailures(clock),
     ),

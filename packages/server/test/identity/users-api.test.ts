@@ -2,6 +2,7 @@
 // route, self scope for non-admins, MFA level always on admin mutations (exercised with a stand-in
 // MFA service), self-action and last-admin rules, and revocation on lock and role change.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CREDENTIAL_TTL_MS } from '../../src/identity/credential-cache.js';
 import { keepAnAdmin } from '../../src/identity/users/user-rules.js';
 import { lockUserByEmail } from '../../src/identity/users/user-store.js';
 import { callApi } from '../support/api-client.js';
@@ -96,6 +97,8 @@ describe('users API', () => {
   it('admin mutations need MFA level always: no methods → 403 enrolment required, no code → 401 mfa_required', async () => {
     const ops = await signInWeb(h.url, 'ops@example.com');
     await h.database.db.query("UPDATE users SET roles = '{admin}' WHERE email = 'ops@example.com'");
+    // Set behind the gateway's back (no notice), the role applies once the cached session expires.
+    h.clock.advance(CREDENTIAL_TTL_MS);
     const noMethods = await callApi(h.url, { web: ops }, 'POST', '/api/v1/users', {
       body: { email: 'y@example.com', name: 'Y', roles: ['viewer'] },
     });

@@ -4,10 +4,15 @@
 // minute per session. A credential whose user is locked answers `account_locked` rather than
 // `session_expired`, also after the lock revoked it, so every client can say why (issue 10 §9);
 // a session ended by logout or by a revocation says so instead of "expired" (issue 19 §7).
+// A validated session is remembered for a few seconds (credential-cache.ts): the record and its
+// user, not the MFA enrolment; deadlines are worked out at each request, and the database decides
+// whenever the session would end or `last_seen_at` is due, so idle timeouts behave as before.
 import type { MfaState } from '../../access/principal.js';
 import type { Database } from '../../db/database.js';
 import type { SettingValues } from '../../settings/catalogue.js';
+import type { CachePartition } from '../credential-cache.js';
 import { effectiveMfaState, isPendingMfa, type MfaMethods, mfaRequired } from '../mfa-hooks.js';
+import { sha256Hex } from '../secrets.js';
 import { findUserById, type UserRecord } from '../users/user-store.js';
 import {
   findSessionByToken,
@@ -72,6 +77,8 @@ export interface ValidationDeps {
   readonly db: Database;
   readonly mfa: MfaMethods;
   readonly settings: () => Promise<SettingValues>;
+  /** Sessions validated in the last few seconds (credential-cache.ts). */
+  readonly sessions: CachePartition<CachedSession>;
 }
 
 function expiryReason(d: Deadlines, now: Date): RevocationReason | null {
@@ -120,19 +127,50 @@ function refusal(user: UserRecord | null, reason: string | null): SessionRefusal
   return Object.hasOwn(TOLD, reason ?? '') ? TOLD[reason as RevocationReason] : 'session_expired';
 }
 
-export async function validateSession(
+/** What a validated session is remembered by (credential-cache.ts); MFA enrolment is not kept. */
+export interface CachedSession {
+  readonly session: SessionRecord;
+  readonly user: UserRecord;
+}
+
+/** The MFA state of a session now; enrolment is read at every request, never cached. */
+async function mfaOf(
   deps: ValidationDeps,
-  token: string,
+  settings: SettingValues,
+  session: SessionRecord,
+  user: UserRecord | null,
+) {
+  const required = mfaRequired(settings.mfa_require_all_users, user?.mfaEnforcedAt ?? null);
+  const enrolled = (await deps.mfa.confirmedMethods(session.userId)).length > 0;
+  return { required, enrolled, mfaState: effectiveMfaState(session.mfaState, required, enrolled) };
+}
+
+/**
+ * A remembered session, with the deadlines and MFA state worked out now; null when the database
+ * must decide instead — the session would have expired, or `last_seen_at` is due for its refresh.
+ */
+async function fromCache(
+  deps: ValidationDeps,
+  cached: CachedSession,
+  now: Date,
+): Promise<SessionValidation | null> {
+  if (now.getTime() - cached.session.lastSeenAt.getTime() >= REFRESH_EVERY) return null;
+  const settings = await deps.settings();
+  const { required, enrolled, mfaState } = await mfaOf(deps, settings, cached.session, cached.user);
+  const deadlines = sessionDeadlines(cached.session, mfaState, settings);
+  if (expiryReason(deadlines, now) !== null) return null;
+  return { ok: true, ...cached, mfaState, deadlines, mfaRequired: required, mfaEnrolled: enrolled };
+}
+
+async function validateStored(
+  deps: ValidationDeps,
+  session: SessionRecord,
   context: { ip: string; now: Date },
 ): Promise<SessionValidation> {
-  const session = await findSessionByToken(deps.db, token);
-  if (session === null) return { ok: false, error: 'unauthenticated' };
   const user = await findUserById(deps.db, session.userId);
   if (session.revokedAt !== null) return { ok: false, error: refusal(user, session.revokedReason) };
   const settings = await deps.settings();
-  const required = mfaRequired(settings.mfa_require_all_users, user?.mfaEnforcedAt ?? null);
-  const enrolled = (await deps.mfa.confirmedMethods(session.userId)).length > 0;
-  const mfaState = effectiveMfaState(session.mfaState, required, enrolled);
+  const { required, enrolled, mfaState } = await mfaOf(deps, settings, session, user);
   const deadlines = sessionDeadlines(session, mfaState, settings);
   const reason = expiryReason(deadlines, context.now) ?? inactiveReason(user);
   if (reason !== null || user === null) {
@@ -156,4 +194,24 @@ export async function validateSession(
     mfaRequired: required,
     mfaEnrolled: enrolled,
   };
+}
+
+export async function validateSession(
+  deps: ValidationDeps,
+  token: string,
+  context: { ip: string; now: Date },
+): Promise<SessionValidation> {
+  const key = sha256Hex(token);
+  const cached = deps.sessions.get(key);
+  const hit = cached === undefined ? null : await fromCache(deps, cached, context.now);
+  if (hit !== null) return hit;
+  const ticket = deps.sessions.ticket();
+  const session = await findSessionByToken(deps.db, token);
+  if (session === null) return { ok: false, error: 'unauthenticated' };
+  const v = await validateStored(deps, session, context);
+  if (v.ok) {
+    const tags = [`session:${v.session.uid}`, `user:${v.user.uid}`];
+    deps.sessions.set(key, tags, { session: v.session, user: v.user }, ticket);
+  }
+  return v;
 }
