@@ -3,10 +3,10 @@
 // processes, the table is printed and the JSON it writes holds a value per variant. No timing is
 // asserted; a run whose requests failed exits 1 and fails this test.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 
 const REPO = join(import.meta.dirname, '..');
 const NGINX = '/usr/sbin/nginx';
@@ -21,7 +21,9 @@ describe('npm run bench at the smallest size', () => {
   it('measures direct, nginx and the PGlite gateway and writes the JSON', {
     timeout: 180_000,
   }, () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'rgw-bench-smoke-')), 'latest.json');
+    const dir = mkdtempSync(join(tmpdir(), 'rgw-bench-smoke-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    const out = join(dir, 'latest.json');
     const run = spawnSync(process.execPath, ['--import', 'tsx', 'bench/run.ts'], {
       cwd: REPO,
       encoding: 'utf8',
