@@ -8,7 +8,6 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../src/db/migrate.js';
 import { wrapPglite } from '../../src/db/pglite.js';
-import { PGLITE_EXTENSIONS } from '../../src/db/pglite-extensions.js';
 import { postgresTarget, templateDbName } from './postgres-target.js';
 
 declare module 'vitest' {
@@ -19,7 +18,7 @@ declare module 'vitest' {
 }
 
 async function preparePglite(): Promise<string> {
-  const pglite = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
+  const pglite = await PGlite.create();
   const db = wrapPglite(pglite);
   await migrate({ query: db.query, exec: db.exec, release: async () => undefined });
   const dump = await pglite.dumpDataDir('none');

@@ -3,7 +3,7 @@
 // get their own events: the user filter is forced to their e-mail.
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { appendRead, eventFor } from '../../access/request-audit.js';
+import { eventFor } from '../../access/request-audit.js';
 import type { Config } from '../../config/types.js';
 import type { Database } from '../../db/database.js';
 import { BadRequestError, NotFoundError, UnauthenticatedError } from '../../http/errors.js';
@@ -17,8 +17,7 @@ import {
   parseFilter,
   type QueryParams,
 } from '../query/filters.js';
-import { eventBySeq, listAudit } from '../query/list.js';
-import { auditStats } from '../query/stats.js';
+import { auditStats, eventBySeq, listAudit } from '../query/list.js';
 import { VerifyRunner } from '../verify/verify-runs.js';
 import { registerTerminalRoutes } from './terminal-routes.js';
 
@@ -95,9 +94,8 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
     handler: async (request) => {
       const q = request.query as QueryParams;
       const { filter } = scopedFilter(request);
-      // Stats count events in either view; the parameter is still validated like the list's.
-      oneOf<AuditView>(q.view, ['aggregated', 'raw'], 'aggregated', 'view');
-      return auditStats(db, { chainId, filter, now: app.clock.now() });
+      const view = oneOf<AuditView>(q.view, ['aggregated', 'raw'], 'aggregated', 'view');
+      return auditStats(db, { chainId, filter, view, now: app.clock.now() });
     },
   });
   registerRoute(app, {
@@ -126,8 +124,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
       const view = oneOf<AuditView>(q.view, ['raw', 'aggregated'], 'raw', 'view');
       const { filter } = scopedFilter(request);
       const now = app.clock.now();
-      await appendRead(
-        app.audit,
+      await app.audit.append(
         eventFor(request, {
           action: 'audit.export',
           status: 'success',
@@ -136,6 +133,7 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
           httpStatus: 200,
           details: { format, view, filters: filter },
         }),
+        { durable: false },
       );
       const chunks = exportAudit(db, { chainId, filter, view, format, now }, (rows) =>
         request.log.info({ log_type: 'audit_export', rows, format, view }, 'audit export finished'),
