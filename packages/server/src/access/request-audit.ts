@@ -47,7 +47,10 @@ export async function appendDurable(audit: AuditLog, event: AuditEventInput): Pr
   }
 }
 
-/** For denials and reads: enqueued without waiting; a failure is logged, never hidden. */
+/**
+ * For denials and socket events: enqueued without delaying the answer. An event the full queue
+ * never took has been printed as an `audit_unflushed` line by the audit log; the failure is logged.
+ */
 export function appendLater(
   request: FastifyRequest,
   audit: AuditLog,
@@ -56,6 +59,15 @@ export function appendLater(
   audit.append(event, { durable: false }).catch((err: unknown) => {
     request.log.error({ err, action: event.action }, 'audit event could not be enqueued');
   });
+}
+
+/**
+ * For reads (audit.md §6): enqueued before the answer is sent, never waiting for the commit. A full
+ * queue holds the answer back up to 5 s (backpressure on the client), then the request fails with
+ * 503 `audit_unavailable` and the event is printed as an `audit_unflushed` line.
+ */
+export async function appendRead(audit: AuditLog, event: AuditEventInput): Promise<void> {
+  await audit.append(event, { durable: false });
 }
 
 /** Before a mutation: refuse with 503 when the audit store is unhealthy (audit.md §6). */

@@ -95,6 +95,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   const log = chainAuditLog(writer, {
     appendTimeoutMs: config.audit.appendTimeoutMs,
     clock: deps.clock ?? systemClock,
+    onUnqueued: (fields) => lines(JSON.stringify(unflushedShape(fields))),
   });
   if (config.audit.stdout) {
     writer.onCommit((r) => {

@@ -8,16 +8,26 @@
 //     3. `await audit.append(event, { durable: true })` BEFORE sending the response: it resolves once
 //        the event is committed and throws AuditUnavailableError (503, "reached the rack but could not
 //        be recorded") after AUDIT_APPEND_TIMEOUT_MS or when the store fails; the event stays queued.
-//   Denials and reads: `await audit.append(event, { durable: false })` — returns once queued; if the
-//     queue is full it waits up to 5 s (backpressure), then throws AuditUnavailableError (503).
+//   Denials and reads: `await audit.append(event, { durable: false })` — returns once queued, without
+//     waiting for the commit (the writer group-commits it with the next batch); if the queue is
+//     full it waits up to 5 s (backpressure), then throws AuditUnavailableError (503). Reads await
+//     it before answering, so a full queue slows their clients down; denials do not.
+//
+// An event that never got into the queue (still full after the wait) is handed to `onUnqueued`,
+// which prints it as an `audit_unflushed` line: nothing is dropped without such a line.
 //
 // Events are normalised and redacted here, at the producer, so an invalid event fails its caller
 // and never a whole batch.
 import type { Clock } from '../lib/clock.js';
-import { AuditUnavailableError, NOT_RECORDED_AFTER, NOT_RECORDED_BEFORE } from './audit-errors.js';
+import {
+  AuditUnavailableError,
+  NOT_RECORDED_AFTER,
+  NOT_RECORDED_BEFORE,
+  NOT_RECORDED_READ,
+} from './audit-errors.js';
 import type { AuditEventInput, AuditLog } from './audit-log.js';
 import type { ChainWriter } from './chain/chain-writer.js';
-import type { StoredEvent } from './chain/event-fields.js';
+import type { PendingFields, StoredEvent } from './chain/event-fields.js';
 import { normaliseEvent } from './chain/normalise.js';
 
 export const READ_BACKPRESSURE_MS = 5000;
@@ -35,22 +45,38 @@ function withDeadline<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function chainAuditLog(
-  writer: ChainWriter,
-  options: { appendTimeoutMs: number; clock: Clock },
-): ChainAuditLog {
-  const admit = async (waitMs: number, message: string): Promise<void> => {
-    if (writer.hasSpace()) return;
-    if (!(await writer.waitForSpace(waitMs))) throw new AuditUnavailableError(message);
+export interface ChainAuditLogOptions {
+  readonly appendTimeoutMs: number;
+  readonly clock: Clock;
+  /** Receives each event the full queue never took (printed as `audit_unflushed`). */
+  readonly onUnqueued?: (fields: PendingFields) => void;
+}
+
+export function chainAuditLog(writer: ChainWriter, options: ChainAuditLogOptions): ChainAuditLog {
+  // A commit wakes every waiter at once; each checks for room again and enqueues in the same
+  // synchronous step, so the queue never grows past AUDIT_QUEUE_MAX however many were waiting.
+  // The commit promise comes back wrapped: awaiting admission must not wait for the commit.
+  const enqueue = async (
+    fields: PendingFields,
+    durable: boolean,
+  ): Promise<{ committed: Promise<StoredEvent> | null }> => {
+    const waitMs = durable ? options.appendTimeoutMs : READ_BACKPRESSURE_MS;
+    const deadline = Date.now() + waitMs;
+    while (!writer.hasSpace()) {
+      const left = deadline - Date.now();
+      if (left <= 0 || !(await writer.waitForSpace(left))) {
+        options.onUnqueued?.(fields);
+        throw new AuditUnavailableError(durable ? NOT_RECORDED_AFTER : NOT_RECORDED_READ);
+      }
+    }
+    return { committed: writer.enqueue(fields, durable) };
   };
   const appendCommitted = async (event: AuditEventInput): Promise<StoredEvent> => {
-    const fields = normaliseEvent(event, options.clock.now());
     const started = Date.now();
-    await admit(options.appendTimeoutMs, NOT_RECORDED_AFTER);
-    const committed = writer.enqueue(fields, true) as Promise<StoredEvent>;
+    const { committed } = await enqueue(normaliseEvent(event, options.clock.now()), true);
     const left = Math.max(1, options.appendTimeoutMs - (Date.now() - started));
     try {
-      return await withDeadline(committed, left);
+      return await withDeadline(committed as Promise<StoredEvent>, left);
     } catch (err) {
       if (err instanceof AuditUnavailableError) throw err;
       throw new AuditUnavailableError(NOT_RECORDED_AFTER, err);
@@ -63,9 +89,7 @@ export function chainAuditLog(
         await appendCommitted(event);
         return;
       }
-      const fields = normaliseEvent(event, options.clock.now());
-      await admit(READ_BACKPRESSURE_MS, NOT_RECORDED_BEFORE);
-      writer.enqueue(fields, false);
+      await enqueue(normaliseEvent(event, options.clock.now()), false);
     },
     commit: async (event) => (await appendCommitted(event)).seq,
     healthy: () => writer.healthy(),

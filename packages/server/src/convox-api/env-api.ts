@@ -4,7 +4,7 @@
 // new release through the rack and one event per changed key.
 import type { FastifyRequest } from 'fastify';
 import { grants } from '../access/permissions.js';
-import { appendDurable, appendLater, eventFor } from '../access/request-audit.js';
+import { appendDurable, appendLater, appendRead, eventFor } from '../access/request-audit.js';
 import type { AuditEventInput } from '../audit/audit-log.js';
 import {
   type Env,
@@ -51,7 +51,7 @@ export async function readAppEnv(
     resource: app,
     details: { app, masked_keys: maskedKeys(view) },
   });
-  appendLater(request, ctx.audit, event);
+  await appendRead(ctx.audit, event);
   return view;
 }
 

@@ -6,7 +6,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { grants } from '../access/permissions.js';
-import { appendLater } from '../access/request-audit.js';
+import { appendRead } from '../access/request-audit.js';
 import { AuditUnavailableError, NOT_RECORDED_AFTER } from '../audit/audit-errors.js';
 import type { AuditEventInput } from '../audit/audit-log.js';
 import type { EnvChange } from './env-rules.js';
@@ -215,7 +215,7 @@ export async function proxyHttp(
       res.status < 300 ? envChangeEvents(request, app, res.learnedId ?? '', prepared.changes) : [];
     await durable(ctx, [event, ...envEvents]);
   } else {
-    appendLater(request, ctx.audit, event);
+    await appendRead(ctx.audit, event);
   }
   const relayed = downstreamHeaders(res.headers);
   if (Buffer.isBuffer(res.body)) relayed['content-length'] = String(res.body.length);

@@ -1,6 +1,7 @@
 // audit.md §4-5: genesis, gap-free group commit, key rotation, start-up checks and the failure
 // behaviour of the chain writer, on the suite's database (PGlite or PostgreSQL).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NOT_RECORDED_READ } from '../../src/audit/audit-errors.js';
 import { checkChainId, checkKeyReuse } from '../../src/audit/chain/chain-setup.js';
 import { AuditWriteError } from '../../src/audit/chain/chain-writer.js';
 import { genesisHash } from '../../src/audit/chain/encoding.js';
@@ -167,6 +168,57 @@ describe('chain writer failures (audit.md §5.3)', () => {
     await expect.poll(() => writer.queueLength(), { timeout: 5000 }).toBe(0);
     expect(await eventCount(tdb.db)).toBe(4);
     await writer.close(1000);
+  });
+
+  it('never drops a read under load: producers wait for room and every event commits', async () => {
+    // A slow store (each batch holds its transaction 15 ms) and a queue of 25 for 1000 reads.
+    const slow: Database = {
+      ...tdb.db,
+      transaction: (fn) =>
+        tdb.db.transaction(async (tx) => {
+          await new Promise((r) => setTimeout(r, 15));
+          return fn(tx);
+        }),
+    };
+    const writer = makeWriter(slow, { queueMax: 25, batchMaxEvents: 10 });
+    const log = chainAuditLog(writer, { appendTimeoutMs: 10_000, clock: systemClock });
+    let longest = 0;
+    await Promise.all(
+      Array.from({ length: 40 }, (_, p) =>
+        (async () => {
+          for (let i = 0; i < 25; i++) {
+            await log.append(sampleEvent(p * 100 + i), { durable: false });
+            longest = Math.max(longest, writer.queueLength());
+          }
+        })(),
+      ),
+    );
+    expect(longest).toBeLessThanOrEqual(25);
+    await writer.close(30_000);
+    expect(await eventCount(tdb.db)).toBe(1001);
+    const walk = await walkChain(tdb.db, { chainId: CHAIN, keyring: KEYRING });
+    expect(walk).toMatchObject({ firstBreak: null, checkedEvents: 1001 });
+  });
+
+  it('prints a read the full queue never took as audit_unflushed, and refuses it with 503', async () => {
+    const store = flaky(tdb.db);
+    const writer = makeWriter(store.db, { queueMax: 1, retryDelaysMs: [], recoveryIntervalMs: 20 });
+    const unqueued: string[] = [];
+    const log = chainAuditLog(writer, {
+      appendTimeoutMs: 10_000,
+      clock: systemClock,
+      onUnqueued: (fields) => unqueued.push(fields.requestId),
+    });
+    store.down = true;
+    await log.append(sampleEvent(1), { durable: false });
+    await expect(log.append(sampleEvent(2), { durable: false })).rejects.toMatchObject({
+      code: 'audit_unavailable',
+      message: NOT_RECORDED_READ,
+    });
+    expect(unqueued).toEqual(['req-2']);
+    store.down = false;
+    await writer.close(5000);
+    expect(await eventCount(tdb.db)).toBe(2);
   });
 
   it('refuses an invalid event at the producer without failing the batch', async () => {

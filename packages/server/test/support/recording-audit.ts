@@ -10,7 +10,15 @@ export class RecordingAudit implements AuditLog {
   failOutcome: Error | null = null;
   private seq = 0;
 
+  /** Non-durable appends wait for this (a full queue holding reads back), then throw `failReads`. */
+  readGate: Promise<void> | null = null;
+  failReads: Error | null = null;
+
   async append(event: AuditEventInput, options: { durable: boolean }): Promise<void> {
+    if (!options.durable) {
+      await this.readGate;
+      if (this.failReads) throw this.failReads;
+    }
     await this.record(event, options.durable);
   }
 
