@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseFilter } from '../packages/server/src/audit/query/filters.ts';
 import { listAudit } from '../packages/server/src/audit/query/list.ts';
 import type { SqlRunner } from '../packages/server/src/db/database.ts';
+import { PGLITE_EXTENSIONS } from '../packages/server/src/db/pglite-extensions.ts';
 import { CliBrowser } from './support/cli-browser.ts';
 import { type GatewayProcess, startGateway } from './support/gateway-process.ts';
 import { freePort, waitFor } from './support/ports.ts';
@@ -32,7 +33,10 @@ function pgliteStore(cwd: string): Store {
   return {
     env: {},
     async open() {
-      const lite = await PGlite.create({ dataDir: join(cwd, '.rack-gateway', 'demo', 'pgdata') });
+      const lite = await PGlite.create({
+        dataDir: join(cwd, '.rack-gateway', 'demo', 'pgdata'),
+        extensions: PGLITE_EXTENSIONS,
+      });
       return {
         db: {
           query: async <T>(sql: string, params: readonly unknown[] = []) =>

@@ -13,6 +13,7 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOAD_CHAIN, LOAD_KEY, LOAD_SECRET_HEX } from '../bench/audit-load.ts';
+import { PGLITE_EXTENSIONS } from '../packages/server/src/db/pglite-extensions.ts';
 import {
   motoAvailable,
   S3_CREDENTIALS,
@@ -199,7 +200,8 @@ const COUNT = 'SELECT count(*)::int AS n FROM audit.audit_event';
 
 function pgliteEngine(): Engine {
   const dataDir = mkdtempSync(join(tmpdir(), 'rgw-e2e-truncate-'));
-  const open = () => PGlite.create({ dataDir: join(dataDir, 'pgdata') });
+  const open = () =>
+    PGlite.create({ dataDir: join(dataDir, 'pgdata'), extensions: PGLITE_EXTENSIONS });
   return {
     name: 'PGlite',
     env: () => {

@@ -68,6 +68,9 @@ BEGIN
   GRANT UPDATE ON audit.terminal_session, audit.audit_event_aggregated, audit.webhook_cursor,
     audit.verify_run TO rgw_audit_writer;
   GRANT DELETE ON audit.terminal_frame, audit.audit_event_aggregated TO rgw_audit_writer;
+  IF to_regclass('audit.event_count') IS NOT NULL THEN
+    GRANT INSERT, UPDATE, DELETE ON audit.event_count TO rgw_audit_writer;
+  END IF;
   IF NOT (SELECT rolsuper FROM pg_roles WHERE rolname = runtime) THEN
     EXECUTE format('GRANT rgw_audit_writer TO %I', runtime);
   END IF;

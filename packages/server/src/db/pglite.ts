@@ -4,6 +4,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { drizzle } from 'drizzle-orm/pglite';
 import type { Database, NotificationHandler, NotifyingRunner, Orm } from './database.js';
+import { PGLITE_EXTENSIONS } from './pglite-extensions.js';
 
 interface QueryableLike {
   query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
@@ -56,7 +57,7 @@ export function wrapPglite(pglite: PGlite): Database {
 const EMBEDDED_SETTINGS = ['shared_buffers=16MB'];
 
 export async function openPglite(dataDir: string | null): Promise<Database> {
-  const options = { postgresqlconf: EMBEDDED_SETTINGS };
+  const options = { postgresqlconf: EMBEDDED_SETTINGS, extensions: PGLITE_EXTENSIONS };
   const pglite = await PGlite.create(dataDir === null ? options : { ...options, dataDir });
   return wrapPglite(pglite);
 }

@@ -184,7 +184,8 @@ describe('audit API', () => {
 
   it('paginates newest first with an opaque cursor bound to the filters', async () => {
     const first = await call(admin, '/api/v1/audit-logs?view=raw&range=all&limit=5');
-    expect(first.json).toMatchObject({ total: 24, total_is_estimate: false });
+    expect(first.json).toMatchObject({ has_more: true });
+    expect(first.json).not.toHaveProperty('total');
     const seqs = items(first).map((e) => e.seq as number);
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     const cursor = String(first.json.next_cursor);

@@ -8,6 +8,7 @@ import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { migrate } from '../../src/db/migrate.js';
 import { wrapPglite } from '../../src/db/pglite.js';
+import { PGLITE_EXTENSIONS } from '../../src/db/pglite-extensions.js';
 import { postgresTarget, templateDbName } from './postgres-target.js';
 
 declare module 'vitest' {
@@ -18,7 +19,7 @@ declare module 'vitest' {
 }
 
 async function preparePglite(): Promise<string> {
-  const pglite = await PGlite.create();
+  const pglite = await PGlite.create({ extensions: PGLITE_EXTENSIONS });
   const db = wrapPglite(pglite);
   await migrate({ query: db.query, exec: db.exec, release: async () => undefined });
   const dump = await pglite.dumpDataDir('none');

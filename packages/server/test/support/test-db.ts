@@ -8,6 +8,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { wrapPglite } from '../../src/db/pglite.js';
+import { PGLITE_EXTENSIONS } from '../../src/db/pglite-extensions.js';
 import { openPostgres } from '../../src/db/postgres.js';
 
 export interface TestDatabase {
@@ -22,7 +23,10 @@ export const silentLogger = pino({ level: 'silent' });
 
 export async function createPgliteDb(): Promise<TestDatabase> {
   const dump = readFileSync(inject('pgliteDumpPath'));
-  const pglite = await PGlite.create({ loadDataDir: new Blob([dump]) });
+  const pglite = await PGlite.create({
+    loadDataDir: new Blob([dump]),
+    extensions: PGLITE_EXTENSIONS,
+  });
   const db = wrapPglite(pglite);
   return { db, kind: 'pglite', url: null, close: () => db.close() };
 }

@@ -1,11 +1,13 @@
 // One group-commit batch (audit.md §5.1): lock the chain, read the head, assign seq/ts/hashes in
-// queue order, insert every row and fold the aggregated view, all in one transaction. The chain's
-// first event is always audit.chain.create; a configured key id that differs from the head's
-// prepends audit.key.rotate signed with the new key. A head that disagrees with the head witness
-// (events deleted, or the whole table emptied) is never extended: the batch fails with
-// ChainTruncatedError, so the writer turns unhealthy and mutations are refused (fail closed).
+// queue order, insert every row, fold the aggregated view and add to the counters, all in one
+// transaction. The chain's first event is always audit.chain.create; a configured key id that
+// differs from the head's prepends audit.key.rotate signed with the new key. A head that disagrees
+// with the head witness (events deleted, or the whole table emptied) is never extended: the batch
+// fails with ChainTruncatedError, so the writer turns unhealthy and mutations are refused (fail
+// closed).
 import type { Database, SqlRunner } from '../../db/database.js';
 import { foldIntoView } from '../store/aggregated-store.js';
+import { countEvents } from '../store/event-counts.js';
 import { insertEvents } from '../store/event-rows.js';
 import { eventHash, genesisHash } from './encoding.js';
 import type { PendingFields, StoredEvent } from './event-fields.js';
@@ -106,6 +108,7 @@ export function commitBatch(
     const events = chainEvents(ctx, head, all, nowUs);
     await insertEvents(tx, events);
     await foldIntoView(tx, ctx.chainId, events);
+    await countEvents(tx, ctx.chainId, events);
     return { events, rotated: prefix[0]?.action === 'audit.key.rotate' };
   });
 }

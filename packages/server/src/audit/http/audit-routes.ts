@@ -3,7 +3,7 @@
 // get their own events: the user filter is forced to their e-mail.
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { eventFor } from '../../access/request-audit.js';
+import { appendRead, eventFor } from '../../access/request-audit.js';
 import type { Config } from '../../config/types.js';
 import type { Database } from '../../db/database.js';
 import { BadRequestError, NotFoundError, UnauthenticatedError } from '../../http/errors.js';
@@ -17,7 +17,8 @@ import {
   parseFilter,
   type QueryParams,
 } from '../query/filters.js';
-import { auditStats, eventBySeq, listAudit } from '../query/list.js';
+import { eventBySeq, listAudit } from '../query/list.js';
+import { auditStats } from '../query/stats.js';
 import { VerifyRunner } from '../verify/verify-runs.js';
 import { registerTerminalRoutes } from './terminal-routes.js';
 
@@ -94,8 +95,9 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
     handler: async (request) => {
       const q = request.query as QueryParams;
       const { filter } = scopedFilter(request);
-      const view = oneOf<AuditView>(q.view, ['aggregated', 'raw'], 'aggregated', 'view');
-      return auditStats(db, { chainId, filter, view, now: app.clock.now() });
+      // Stats count events in either view; the parameter is still validated like the list's.
+      oneOf<AuditView>(q.view, ['aggregated', 'raw'], 'aggregated', 'view');
+      return auditStats(db, { chainId, filter, now: app.clock.now() });
     },
   });
   registerRoute(app, {
@@ -124,7 +126,8 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
       const view = oneOf<AuditView>(q.view, ['raw', 'aggregated'], 'raw', 'view');
       const { filter } = scopedFilter(request);
       const now = app.clock.now();
-      await app.audit.append(
+      await appendRead(
+        app.audit,
         eventFor(request, {
           action: 'audit.export',
           status: 'success',
@@ -133,7 +136,6 @@ export function registerAuditRoutes(app: FastifyInstance, deps: AuditRouteDeps):
           httpStatus: 200,
           details: { format, view, filters: filter },
         }),
-        { durable: false },
       );
       const chunks = exportAudit(db, { chainId, filter, view, format, now }, (rows) =>
         request.log.info({ log_type: 'audit_export', rows, format, view }, 'audit export finished'),

@@ -1,5 +1,7 @@
-// List, stats, single event and chain status (audit.md §12) as plain functions over the database.
-// Lists are newest first by `seq` (raw) or `last_seq` (aggregated) with keyset pagination.
+// List and single event (audit.md §12) as plain functions over the database. Lists are newest
+// first by `seq` (raw) or `last_seq` (aggregated) with keyset pagination: a page reads `limit + 1`
+// rows below the cursor through the (chain_id, seq) / (chain_id, last_seq) index and never counts
+// the filtered set (the stats route does that, from the counters).
 import type { SqlRunner } from '../../db/database.js';
 import { eventSelect } from '../store/event-rows.js';
 import { decodeCursor, encodeCursor, filterHash } from './cursor.js';
@@ -12,8 +14,6 @@ import {
   presentEventWithHashes,
   rawRow,
 } from './present.js';
-
-export const EXACT_TOTAL_MAX = 100_000;
 
 export interface ListRequest {
   readonly chainId: string;
@@ -29,8 +29,8 @@ export interface ListRequest {
 export interface ListPage {
   readonly items: Record<string, unknown>[];
   readonly next_cursor: string | null;
-  readonly total: number;
-  readonly total_is_estimate: boolean;
+  /** More items follow (next_cursor is set); the list never counts the filtered set. */
+  readonly has_more: boolean;
 }
 
 const TABLE: Readonly<Record<AuditView, string>> = {
@@ -38,28 +38,6 @@ const TABLE: Readonly<Record<AuditView, string>> = {
   aggregated: 'audit.audit_event_aggregated',
 };
 const KEY: Readonly<Record<AuditView, string>> = { raw: 't.seq', aggregated: 't.last_seq' };
-
-async function countFiltered(
-  db: SqlRunner,
-  view: AuditView,
-  where: { sql: string; params: unknown[] },
-): Promise<{ total: number; estimate: boolean }> {
-  const rows = await db.query<{ n: string }>(
-    `SELECT count(*)::text AS n FROM (SELECT 1 FROM ${TABLE[view]} t WHERE ${where.sql} LIMIT ${EXACT_TOTAL_MAX + 1}) x`,
-    where.params,
-  );
-  const exact = Number(rows[0]?.n ?? 0);
-  if (exact <= EXACT_TOTAL_MAX) return { total: exact, estimate: false };
-  const plan = await db.query<{ 'QUERY PLAN': unknown }>(
-    `EXPLAIN (FORMAT JSON) SELECT 1 FROM ${TABLE[view]} t WHERE ${where.sql}`,
-    where.params,
-  );
-  const json = plan[0]?.['QUERY PLAN'];
-  const parsed = (typeof json === 'string' ? JSON.parse(json) : json) as [
-    { Plan: { 'Plan Rows': number } },
-  ];
-  return { total: Math.max(exact, Math.round(parsed[0].Plan['Plan Rows'])), estimate: true };
-}
 
 export async function listAudit(db: SqlRunner, req: ListRequest): Promise<ListPage> {
   const hash = filterHash(req.filter, req.view, req.scope);
@@ -87,46 +65,7 @@ export async function listAudit(db: SqlRunner, req: ListRequest): Promise<ListPa
   const lastKey = Number(req.view === 'raw' ? last?.seq : last?.last_seq);
   const next =
     rows.length > req.limit ? encodeCursor({ before: lastKey, since: sinceMs }, hash) : null;
-  const { total, estimate } = await countFiltered(db, req.view, where);
-  return { items, next_cursor: next, total, total_is_estimate: estimate };
-}
-
-export interface AuditStats {
-  readonly total_events: number;
-  readonly success: number;
-  readonly failed: number;
-  readonly denied: number;
-  readonly error: number;
-  readonly alert: number;
-  readonly avg_response_ms: number;
-}
-
-export async function auditStats(
-  db: SqlRunner,
-  req: Omit<ListRequest, 'limit' | 'cursor' | 'scope'>,
-): Promise<AuditStats> {
-  const where = filterSql(req.filter, req.view, rangeStart(req.filter, req.now), req.chainId);
-  const count = req.view === 'raw' ? '1' : 't.event_count';
-  const sum = req.view === 'raw' ? 't.response_time_ms' : 't.sum_response_ms';
-  const by = (s: string) =>
-    `coalesce(sum(${count}) FILTER (WHERE t.status = '${s}'), 0)::text AS ${s}`;
-  const rows = await db.query<Record<string, string | null>>(
-    `SELECT coalesce(sum(${count}), 0)::text AS total, coalesce(sum(${sum}), 0)::text AS rt,
-       ${['success', 'failed', 'denied', 'error', 'alert'].map(by).join(', ')}
-     FROM ${TABLE[req.view]} t WHERE ${where.sql}`,
-    where.params,
-  );
-  const r = rows[0] ?? {};
-  const total = Number(r.total ?? 0);
-  return {
-    total_events: total,
-    success: Number(r.success ?? 0),
-    failed: Number(r.failed ?? 0),
-    denied: Number(r.denied ?? 0),
-    error: Number(r.error ?? 0),
-    alert: Number(r.alert ?? 0),
-    avg_response_ms: total === 0 ? 0 : Math.round(Number(r.rt ?? 0) / total),
-  };
+  return { items, next_cursor: next, has_more: next !== null };
 }
 
 export async function eventBySeq(

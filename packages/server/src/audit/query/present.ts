@@ -9,11 +9,14 @@ import { rowToEvent, type StoredEventRow } from '../store/event-rows.js';
 
 /**
  * SELECT expression over raw events (alias `t`): an attempt that no later event of the same
- * request names as its outcome (`details.attempt_seq`). The request id index finds the candidates.
+ * request names as its outcome (`details.attempt_seq`). The candidates come from the partial
+ * index of outcomes (migration 0008), whose predicate the two conditions on `o.status` and
+ * `o.details` repeat word for word so the planner can use it.
  */
 export const OUTCOME_UNKNOWN_SQL = `(t.status = 'attempt' AND NOT EXISTS (
   SELECT 1 FROM audit.audit_event o WHERE o.chain_id = t.chain_id AND o.request_id = t.request_id
-    AND o.seq > t.seq AND o.status <> 'attempt' AND (o.details::json ->> 'attempt_seq') = t.seq::text
+    AND o.status <> 'attempt' AND o.details LIKE '%"attempt_seq"%'
+    AND o.seq > t.seq AND (o.details::json ->> 'attempt_seq') = t.seq::text
 )) AS outcome_unknown`;
 
 /** A raw event row selected with OUTCOME_UNKNOWN_SQL. */

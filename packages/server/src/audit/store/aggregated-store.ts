@@ -12,6 +12,7 @@ import {
   type LatestRow,
   planFold,
 } from './aggregate-fold.js';
+import { rebuildCounts } from './event-counts.js';
 import { EVENT_SELECT, rowToEvent } from './event-rows.js';
 
 interface LatestDbRow {
@@ -26,6 +27,16 @@ interface LatestDbRow {
 const LATEST_COLUMNS = `g.id::text AS id, g.actor_key, g.group_key, g.last_seq::text AS last_seq,
   (extract(epoch FROM g.last_seen) * 1000000)::bigint::text AS last_seen_us,
   g.terminal_session_id::text AS terminal_session_id`;
+
+/**
+ * The most recent row (pending attempts aside) of each actor in `$2`, one index probe per actor:
+ * `DISTINCT ON … actor_key = ANY(…)` read every row those actors ever had, so each batch cost grew
+ * with the size of the view.
+ */
+export const LATEST_ROWS_SQL = `SELECT l.* FROM unnest($2::text[]) AS a(actor_key) CROSS JOIN LATERAL (
+  SELECT ${LATEST_COLUMNS} FROM audit.audit_event_aggregated g
+  WHERE g.chain_id = $1 AND g.actor_key = a.actor_key AND g.status <> 'attempt'
+  ORDER BY g.last_seq DESC LIMIT 1) l`;
 
 const toLatest = (r: LatestDbRow): LatestRow => ({
   id: Number(r.id),
@@ -48,12 +59,7 @@ async function loadState(
         .map((e) => e.terminalSessionId as string),
     ),
   ];
-  const latestRows = await tx.query<Record<string, unknown>>(
-    `SELECT DISTINCT ON (g.actor_key) ${LATEST_COLUMNS} FROM audit.audit_event_aggregated g
-     WHERE g.chain_id = $1 AND g.actor_key = ANY($2::text[]) AND g.status <> 'attempt'
-     ORDER BY g.actor_key, g.last_seq DESC`,
-    [chainId, actors],
-  );
+  const latestRows = await tx.query<Record<string, unknown>>(LATEST_ROWS_SQL, [chainId, actors]);
   const attemptSeqs = events.map(attemptSeqOf).filter((n): n is number => n !== null);
   // A pending attempt row has only its attempt, so its last_seq is the attempt's seq (indexed).
   const attemptRows =
@@ -250,13 +256,14 @@ export async function foldIntoView(
 }
 
 /**
- * `audit rebuild-view`: recreates the view from the raw events in one transaction under the chain
- * lock (writers wait meanwhile). Returns the number of events folded.
+ * `audit rebuild-view`: recreates the view and the counters from the raw events in one transaction
+ * under the chain lock (writers wait meanwhile). Returns the number of events folded.
  */
 export function rebuildView(db: Database, chainId: string, batchSize = 5000): Promise<number> {
   return db.transaction(async (tx) => {
     await lockChain(tx, chainId);
     await tx.query('DELETE FROM audit.audit_event_aggregated WHERE chain_id = $1', [chainId]);
+    await rebuildCounts(tx, chainId);
     let after = 0;
     let total = 0;
     for (;;) {

@@ -6,6 +6,7 @@ import { m0003Audit } from './0003-audit.js';
 import { m0004ApiTokens } from './0004-api-tokens.js';
 import { m0005Mfa } from './0005-mfa.js';
 import { m0007AuditHead } from './0007-audit-head.js';
+import { m0008AuditQueries } from './0008-audit-queries.js';
 
 export interface Migration {
   readonly id: string;
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0004ApiTokens,
   m0005Mfa,
   m0007AuditHead,
+  m0008AuditQueries,
 ];
