@@ -1,7 +1,7 @@
 // `npm run bench`: the benchmark suite of issue 16. The same workloads go straight to the mock
 // rack, through nginx as a plain reverse proxy and through the gateway on PGlite and on
 // PostgreSQL (each a child process: its CPU time and memory are its own), interleaved round by
-// round; then gateway start-up. Prints one table of medians with their
+// round; then gateway start-up and the audit API at volume. Prints one table of medians with their
 // spread and the targets, writes every per-round value as JSON (BENCH_OUT). Settings: see
 // docs/performance.md. Exits 1 when a request failed (the figures would not mean anything).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,6 +23,7 @@ import {
   writeDocsTable,
   writeJson,
 } from './lib/output.ts';
+import { auditPhase } from './lib/phase-audit.ts';
 import { loginUsersNeeded, proxyPhase } from './lib/phase-proxy.ts';
 import { startPhase } from './lib/phase-start.ts';
 import { startRack } from './lib/rack.ts';
@@ -92,6 +93,10 @@ async function phases(
   if (o.scenarios.has('start')) {
     console.log('start-up phase');
     await startPhase(ctx, variants);
+  }
+  if (o.scenarios.has('audit')) {
+    console.log(`audit phase: ${o.auditSizes.join(', ')} events`);
+    await auditPhase(ctx, variants);
   }
 }
 
