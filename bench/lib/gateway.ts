@@ -18,6 +18,12 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
+/** BENCH_PROFILE=1: a V8 CPU profile of each gateway, written when it stops (bench/profile.ts reads it). */
+function profiling(spec: GatewaySpec): string[] {
+  if (process.env.BENCH_PROFILE !== '1') return [];
+  return ['--cpu-prof', `--cpu-prof-dir=${join(spec.dir, 'profile')}`];
+}
+
 async function healthy(url: string): Promise<boolean> {
   try {
     const res = await fetch(`${url}/api/v1/health`);
@@ -36,7 +42,7 @@ export async function startGatewayProcess(
   mkdirSync(dataDirOf(spec), { recursive: true, mode: 0o700 });
   const url = `http://127.0.0.1:${spec.port}`;
   const began = performance.now();
-  const child = spawnLogged(process.execPath, ['--import', TSX, BIN, 'serve'], {
+  const child = spawnLogged(process.execPath, [...profiling(spec), '--import', TSX, BIN, 'serve'], {
     env: gatewayEnv(spec),
     cwd: spec.dir,
     logFile: join(spec.dir, 'gateway.log'),
