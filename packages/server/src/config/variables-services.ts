@@ -75,12 +75,12 @@ export const SERVICE_VARIABLES = {
     doc: 'group-commit batch size',
   }),
   AUDIT_BATCH_LINGER_MS: int({
-    fallback: 2,
+    fallback: 0,
     group: aud,
     min: 0,
     max: 1000,
-    defaultText: '2',
-    doc: 'wait to fill a batch',
+    defaultText: '0',
+    doc: 'extra wait to fill a batch (0: commit at once; events arriving meanwhile form the next batch)',
   }),
   AUDIT_QUEUE_MAX: int({
     fallback: 20000,

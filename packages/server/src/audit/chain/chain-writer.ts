@@ -1,6 +1,6 @@
 // THE chain writer of a process (audit.md §5). Producers enqueue; one drain loop commits batches of
-// up to AUDIT_BATCH_MAX_EVENTS after lingering AUDIT_BATCH_LINGER_MS; events arriving meanwhile
-// wait for the next batch. A failed batch is retried after 50, 200 and 800 ms; then the writer is
+// up to AUDIT_BATCH_MAX_EVENTS (after AUDIT_BATCH_LINGER_MS, 0 by default); events arriving
+// meanwhile wait for the next batch, so batches grow with the load and a lone event commits at once. A failed batch is retried after 50, 200 and 800 ms; then the writer is
 // unhealthy, waiting mutations are rejected and the events stay at the head of the queue, retried
 // every second until the store takes them. Nothing is ever dropped from the queue.
 import type { Database } from '../../db/database.js';
