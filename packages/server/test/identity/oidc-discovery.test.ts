@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { identitySteps } from '../../src/identity/identity-steps.js';
 import { createOidcClient, IdpUnavailableError } from '../../src/identity/oidc/oidc-client.js';
 import { createSettingsStore } from '../../src/settings/settings-store.js';
-import { freePort } from '../support/identity-harness.js';
+import { freePort } from '../support/ports.js';
 import { RecordingAudit } from '../support/recording-audit.js';
 import { TestClock } from '../support/test-clock.js';
 import { testConfig } from '../support/test-config.js';

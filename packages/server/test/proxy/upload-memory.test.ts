@@ -8,11 +8,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAKE_TOTP_CODE } from '../support/fake-mfa.js';
-import {
-  freePort,
-  type IdentityHarness,
-  startIdentityHarness,
-} from '../support/identity-harness.js';
+import { type IdentityHarness, startIdentityHarness } from '../support/identity-harness.js';
+import { freePort } from '../support/ports.js';
 import { signInCli } from '../support/sign-in.js';
 import { basic, RACK_PASSWORD } from './proxy-harness.js';
 

@@ -2,7 +2,6 @@
 // port (PUBLIC_URL http://localhost:<port>), the mock IdP has its client registered, the demo users
 // are seeded, the clock and the audit log are test doubles, and MFA is not required unless asked.
 
-import { createServer } from 'node:net';
 import { type MockIdp, type MockIdpUser, startMockIdp } from '@rack-gateway/mock-idp';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.js';
@@ -11,6 +10,7 @@ import type { MfaMethods } from '../../src/identity/mfa-hooks.js';
 import { seedUsers } from '../../src/identity/users/seed.js';
 import { createSettingsStore } from '../../src/settings/settings-store.js';
 import { FakeMfa } from './fake-mfa.js';
+import { freePort } from './ports.js';
 import { RecordingAudit } from './recording-audit.js';
 import { emptyWebDist } from './test-app.js';
 import { TestClock } from './test-clock.js';
@@ -68,28 +68,6 @@ export async function seedDemoUsers(
     clock,
     audit,
     warn: () => undefined,
-  });
-}
-
-/**
- * A TCP port that was free a moment ago on 127.0.0.1, chosen below the kernel's ephemeral range
- * (32768–60999 on Linux): a port from `listen(0)` comes from that range, so between closing the
- * probe and the real listen any outgoing connection could be handed the same port (EADDRINUSE).
- * Ports below it are never given to outgoing connections.
- */
-export async function freePort(): Promise<number> {
-  for (let attempt = 0; ; attempt++) {
-    const port = 20000 + Math.floor(Math.random() * 12000);
-    if (await canListen(port)) return port;
-    if (attempt > 50) throw new Error('no free port found between 20000 and 32000');
-  }
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
 
