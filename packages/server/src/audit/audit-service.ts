@@ -87,7 +87,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   const writer = new ChainWriter({
     db,
     logger,
-    batch: { chainId, keyring, nowUs: nowMicros },
+    batch: { chainId, keyring, nowUs: nowMicros, partitionEvents: config.audit.partitionEvents },
     batchMaxEvents: config.audit.batchMaxEvents,
     batchLingerMs: config.audit.batchLingerMs,
     queueMax: config.audit.queueMax,

@@ -6,6 +6,14 @@ import {
   auditVerifyCommand,
   type VerifyFlags,
 } from './audit.js';
+import { type ArchiveFlags, auditArchiveCommand } from './audit-archive.js';
+
+function countArg(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) {
+    throw new InvalidArgumentError('must be a whole number ≥ 1');
+  }
+  return Number(value);
+}
 
 function seqArg(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) {
@@ -35,6 +43,19 @@ export function registerAuditCommands(program: Command): void {
     .command('anchor')
     .description('write an S3 anchor of the chain head now')
     .action(async () => process.exit(await auditAnchorCommand()));
+  audit
+    .command('archive')
+    .description(
+      'move the oldest event partitions, when older than --older-than days, to the anchor bucket',
+    )
+    .requiredOption(
+      '--older-than <days>',
+      'archive partitions whose newest event is older',
+      countArg,
+    )
+    .option('--segment-events <n>', 'events per archive object (default 50000)', countArg)
+    .option('--dry-run', 'list the partitions that would be archived')
+    .action(async (opts: ArchiveFlags) => process.exit(await auditArchiveCommand(opts)));
   audit
     .command('rebuild-view')
     .description('rebuild the aggregated audit view from the raw events')

@@ -82,6 +82,14 @@ export const SERVICE_VARIABLES = {
     defaultText: '0',
     doc: 'extra wait to fill a batch (0: commit at once; events arriving meanwhile form the next batch)',
   }),
+  AUDIT_PARTITION_EVENTS: int({
+    fallback: 10_000_000,
+    group: aud,
+    min: 100,
+    max: 1_000_000_000,
+    defaultText: '10000000',
+    doc: 'events per partition of the event table (a partition is the unit of archiving)',
+  }),
   AUDIT_QUEUE_MAX: int({
     fallback: 20000,
     group: aud,

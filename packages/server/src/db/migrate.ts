@@ -87,6 +87,18 @@ async function inTransaction(
   }
 }
 
+/**
+ * Runs `fn` in one transaction of the migration session as the audit schema's owner (borrowing
+ * rgw_audit_owner as a migration does), for maintenance only the owner may do: archiving.
+ */
+export function asAuditOwner(session: SqlRunner, what: string, fn: () => Promise<void>) {
+  return inTransaction(session, what, async () => {
+    await session.exec(BORROW_AUDIT_OWNER_SQL);
+    await fn();
+    await session.exec(RETURN_AUDIT_OWNER_SQL);
+  });
+}
+
 export async function migrate(
   session: MigrationSession,
   migrations: readonly Migration[] = MIGRATIONS,

@@ -51,10 +51,14 @@ export async function eventCount(db: Database): Promise<number> {
 
 /** Runs `sql` as a superuser would: with the append-only triggers disabled for the statement. */
 export async function tamper(db: Database, sql: string): Promise<void> {
-  await db.query('ALTER TABLE audit.audit_event DISABLE TRIGGER USER');
+  // The partitions carry their own TRUNCATE trigger (migration 0009), which the parent's does not
+  // switch; an attacker who owns the tables switches both.
+  const parts = await db.query<{ name: string }>('SELECT name FROM audit.event_partition');
+  const tables = ['audit.audit_event', ...parts.map((p) => `audit.${p.name}`)];
+  for (const t of tables) await db.query(`ALTER TABLE ${t} DISABLE TRIGGER USER`);
   try {
     await db.query(sql);
   } finally {
-    await db.query('ALTER TABLE audit.audit_event ENABLE TRIGGER USER');
+    for (const t of tables) await db.query(`ALTER TABLE ${t} ENABLE TRIGGER USER`);
   }
 }

@@ -206,6 +206,12 @@ describe.skipIf(postgresTarget() === null)(
         'DELETE FROM audit.chain_head',
         `INSERT INTO audit.chain_head (chain_id, seq, event_hash) VALUES ('other', 0, '\\x00')`,
         'TRUNCATE audit.chain_head',
+        // Partitions (migration 0009): no direct access, and archiving is the owner's alone.
+        'DELETE FROM audit.audit_event_0000000000001',
+        'TRUNCATE audit.audit_event_0000000000001',
+        `INSERT INTO audit.archive (chain_id) VALUES ('x')`,
+        'DELETE FROM audit.event_partition',
+        `SELECT audit.drop_archived_partition('audit_event_0000000000001')`,
       ]) {
         await expect(db.query(sql), sql).rejects.toThrow(/permission denied/);
       }
@@ -214,6 +220,8 @@ describe.skipIf(postgresTarget() === null)(
         'DROP TRIGGER audit_event_append_only ON audit.audit_event',
         'DROP TRIGGER audit_event_advances_head ON audit.audit_event',
         'ALTER TABLE audit.chain_head DISABLE TRIGGER ALL',
+        'DROP TABLE audit.audit_event_0000000000001',
+        'ALTER TABLE audit.audit_event DETACH PARTITION audit.audit_event_0000000000001',
       ]) {
         await expect(db.query(sql), sql).rejects.toThrow(/must be owner/);
       }

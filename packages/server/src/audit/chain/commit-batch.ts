@@ -21,6 +21,27 @@ export interface BatchContext {
   readonly keyring: AuditKeyring;
   /** Current time in whole microseconds. */
   readonly nowUs: () => number;
+  /** Events per partition of audit.audit_event (AUDIT_PARTITION_EVENTS; default 10,000,000). */
+  readonly partitionEvents?: number;
+}
+
+export const DEFAULT_PARTITION_EVENTS = 10_000_000;
+
+/**
+ * Creates the next partitions once the batch's last seq passes the middle of the last one, so a
+ * partition always exists well before the chain reaches it (audit.md §2.3). This runs under the
+ * chain lock, about once per half partition.
+ */
+async function ensurePartitions(
+  tx: SqlRunner,
+  ctx: BatchContext,
+  lastSeq: number,
+  partitionedTo: number,
+): Promise<void> {
+  const span = ctx.partitionEvents ?? DEFAULT_PARTITION_EVENTS;
+  const upto = lastSeq + Math.ceil(span / 2);
+  if (upto < partitionedTo) return;
+  await tx.query('SELECT audit.extend_partitions($1, $2)', [upto, span]);
 }
 
 export interface BatchResult {
@@ -106,6 +127,7 @@ export function commitBatch(
     const all = [...prefix, ...pending];
     if (all.length === 0) return { events: [], rotated: false };
     const events = chainEvents(ctx, head, all, nowUs);
+    await ensurePartitions(tx, ctx, events[events.length - 1]?.seq ?? 0, state.partitionedTo);
     await insertEvents(tx, events);
     await foldIntoView(tx, ctx.chainId, events);
     await countEvents(tx, ctx.chainId, events);

@@ -18,6 +18,8 @@ export interface HeadState {
   readonly witness: HeadWitness | null;
   /** The newest event (null when the chain has none). */
   readonly events: ChainHead | null;
+  /** The first seq no partition of audit.audit_event holds yet (migration 0009). */
+  readonly partitionedTo: number;
 }
 
 /** The chain's head moved backwards (or was rewritten): extending it is refused. */
@@ -45,8 +47,10 @@ export async function readHeadState(db: SqlRunner, chainId: string): Promise<Hea
     event_hash: Uint8Array | null;
     ts_us: string | null;
     key_id: string | null;
+    partitioned_to: string | null;
   }>(
-    `SELECT c.chain_id IS NOT NULL AS chain_exists, w.seq::text AS witness_seq,
+    `SELECT (SELECT max(p.to_seq)::text FROM audit.event_partition p) AS partitioned_to,
+       c.chain_id IS NOT NULL AS chain_exists, w.seq::text AS witness_seq,
        w.event_hash AS witness_hash, e.seq::text AS seq, e.event_hash, e.ts_us, e.key_id
      FROM (SELECT $1::text AS id) k
      LEFT JOIN audit.chain c ON c.chain_id = k.id
@@ -71,7 +75,12 @@ export async function readHeadState(db: SqlRunner, chainId: string): Promise<Hea
           tsUs: Number(r.ts_us),
           keyId: r.key_id ?? '',
         };
-  return { chainExists: r?.chain_exists === true, witness, events };
+  return {
+    chainExists: r?.chain_exists === true,
+    witness,
+    events,
+    partitionedTo: Number(r?.partitioned_to ?? 1),
+  };
 }
 
 /** What is wrong with the head, in words; null when it is consistent. */

@@ -54,7 +54,7 @@ export async function insertEvents(tx: SqlRunner, events: readonly StoredEvent[]
 /** SELECT list producing the columns `rowToEvent` reads, for table alias `a`. */
 export const eventSelect = (
   a: string,
-): string => `${a}.id::text AS id, ${a}.chain_id, ${a}.seq::text AS seq, ${a}.key_id, ${a}.previous_hash,
+): string => `${a}.chain_id, ${a}.seq::text AS seq, ${a}.key_id, ${a}.previous_hash,
   (extract(epoch FROM ${a}.ts) * 1000000)::bigint::text AS ts_us,
   (extract(epoch FROM ${a}.occurred_at) * 1000000)::bigint::text AS occurred_at_us,
   ${a}.event_id::text AS event_id, ${a}.actor_type, ${a}.user_id::text AS user_id, ${a}.user_email, ${a}.user_name,
@@ -75,14 +75,10 @@ const num = (v: unknown): number => Number(v);
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 const bytes = (v: unknown): Buffer => Buffer.from(v as Uint8Array);
 
-export interface StoredEventRow extends StoredEvent {
-  /** Storage id (not hashed). */
-  readonly id: number;
-}
+export type StoredEventRow = StoredEvent;
 
 export function rowToEvent(r: EventRow): StoredEventRow {
   return {
-    id: num(r.id),
     chainId: str(r.chain_id),
     seq: num(r.seq),
     keyId: str(r.key_id),

@@ -87,6 +87,18 @@ export interface AnchorVerifyOptions {
   readonly retentionDays: number;
   readonly headSeq: number;
   readonly now: Date;
+  /**
+   * Archived events (seq ≤ `to`) are not in the database: their hashes come from the archive walk,
+   * or, when the archives were not read (a later --from), they are not compared.
+   */
+  readonly archived?: { readonly to: number; readonly hashes: ReadonlyMap<number, string> | null };
+}
+
+async function hashAt(o: AnchorVerifyOptions, a: Parsed): Promise<string | null> {
+  const archived = o.archived;
+  if (archived !== undefined && a.seq <= archived.to)
+    return archived.hashes === null ? a.eventHash : (archived.hashes.get(a.seq) ?? null);
+  return a.seq <= o.headSeq ? eventHashAt(o.db, o.chainId, a.seq) : null;
 }
 
 const earliest = (a: ChainBreak | null, b: ChainBreak): ChainBreak =>
@@ -114,7 +126,7 @@ async function anchorBreak(
   inLedger: boolean,
 ): Promise<ChainBreak | null> {
   const problem = await checkObject(o.bucket, a, previous, o.retentionDays, o.now);
-  const dbHash = a.seq <= o.headSeq ? await eventHashAt(o.db, o.chainId, a.seq) : null;
+  const dbHash = await hashAt(o, a);
   if (dbHash === null) {
     const detail = `anchor ${a.key} covers seq ${a.seq}, beyond the database`;
     return { seq: Math.min(a.seq, o.headSeq + 1), reason: 'truncated', detail };

@@ -5,10 +5,12 @@
 import type { SqlRunner } from '../../db/database.js';
 import { type AuditRoleCheck, auditRoleCheck } from '../../db/role-check.js';
 import type { AnchorBucket } from '../anchors/anchor-bucket.js';
+import { ledgerAnchors } from '../anchors/anchor-ledger.js';
 import { readHeadState } from '../chain/head-witness.js';
 import type { AuditKeyring } from '../chain/keys.js';
 import { type AnchorCheck, verifyAnchors } from './verify-anchors.js';
-import { type ChainBreak, walkChain } from './verify-chain.js';
+import { type ArchiveWalk, walkArchives } from './verify-archives.js';
+import { type ChainBreak, type ChainWalk, walkChain } from './verify-chain.js';
 import { witnessBreak } from './verify-head.js';
 
 export interface VerifyOptions {
@@ -31,6 +33,12 @@ export interface VerifyReport {
   readonly ok: boolean;
   readonly chain_id: string;
   readonly checked_events: number;
+  /** Events archived to the bucket and dropped from the database (null: none). */
+  readonly archived: {
+    readonly segments: number;
+    readonly to_seq: number;
+    readonly checked_events: number;
+  } | null;
   readonly head: { readonly seq: number; readonly hash: string } | null;
   /** What audit.chain_head records (null when it holds nothing for this chain). */
   readonly witness: { readonly seq: number; readonly hash: string } | null;
@@ -60,10 +68,47 @@ async function dbHeadSeq(db: SqlRunner, chainId: string): Promise<number> {
   return Number(rows[0]?.s ?? 0);
 }
 
+interface Walks {
+  readonly archive: ArchiveWalk;
+  readonly db: ChainWalk;
+}
+
+/** The archived segments (when the walk starts inside them), then the database. */
+async function walkEverything(o: VerifyOptions): Promise<Walks> {
+  const from = Math.max(1, o.from ?? 1);
+  const wanted =
+    o.anchors === null
+      ? new Set<number>()
+      : new Set((await ledgerAnchors(o.db, o.chainId)).map((a) => a.seq));
+  const archive = await walkArchives({
+    db: o.db,
+    bucket: o.anchors?.bucket ?? null,
+    chainId: o.chainId,
+    keyring: o.keyring,
+    wanted,
+    from,
+  });
+  if (archive.firstBreak !== null) {
+    const db = { checkedEvents: 0, head: null, firstBreak: null };
+    return { archive, db };
+  }
+  const inside = archive.archivedTo > 0 && from <= archive.archivedTo + 1;
+  const db = await walkChain(
+    o.db,
+    inside ? { ...o, from: archive.archivedTo + 1, after: archive.end } : o,
+  );
+  return { archive, db };
+}
+
+const archivedOf = (a: ArchiveWalk): VerifyReport['archived'] =>
+  a.segments === 0
+    ? null
+    : { segments: a.segments, to_seq: a.archivedTo, checked_events: a.checkedEvents };
+
 export async function verifyAudit(o: VerifyOptions): Promise<VerifyReport> {
   const role = await auditRoleCheck(o.db, o.embedded ?? false);
   const state = await readHeadState(o.db, o.chainId);
-  const walk = await walkChain(o.db, o);
+  const { archive, db: walk } = await walkEverything(o);
   let anchors: AnchorCheck | null = null;
   if (o.anchors !== null) {
     anchors = await verifyAnchors({
@@ -74,17 +119,22 @@ export async function verifyAudit(o: VerifyOptions): Promise<VerifyReport> {
       retentionDays: o.anchors.retentionDays,
       headSeq: await dbHeadSeq(o.db, o.chainId),
       now: o.now,
+      archived: { to: archive.archivedTo, hashes: archive.walked ? archive.hashesAt : null },
     });
   }
   const headBreak = witnessBreak(state, o.to ?? Number.MAX_SAFE_INTEGER);
-  const breaks = [walk.firstBreak, headBreak, anchors?.firstBreak ?? null].filter(
-    (b): b is ChainBreak => b !== null,
-  );
+  const breaks = [
+    archive.firstBreak,
+    walk.firstBreak,
+    headBreak,
+    anchors?.firstBreak ?? null,
+  ].filter((b): b is ChainBreak => b !== null);
   const first = breaks.sort((a, b) => a.seq - b.seq)[0] ?? null;
   return {
     ok: first === null,
     chain_id: o.chainId,
-    checked_events: walk.checkedEvents,
+    checked_events: archive.checkedEvents + walk.checkedEvents,
+    archived: archivedOf(archive),
     head: walk.head,
     witness:
       state.witness === null
@@ -101,7 +151,7 @@ export async function verifyAudit(o: VerifyOptions): Promise<VerifyReport> {
             mismatches: anchors.mismatches,
             truncated: anchors.truncated,
           },
-    inconclusive: first?.reason === 'unknown_key' ? first.detail : null,
+    inconclusive: first?.reason === 'unknown_key' ? first.detail : archive.unreadable,
     database_role: role,
     warnings: role.warning === null ? [] : [role.warning],
   };
@@ -116,6 +166,7 @@ export function formatVerifyReport(r: VerifyReport): string {
   const lines = [
     `audit chain ${r.chain_id}: ${r.ok ? 'INTACT' : r.inconclusive !== null ? 'INCONCLUSIVE' : 'BROKEN'}`,
     `  events checked: ${r.checked_events}`,
+    `  archived: ${r.archived === null ? '(nothing)' : `seq 1–${r.archived.to_seq} in ${r.archived.segments} segments, ${r.archived.checked_events} events read back`}`,
     `  head: ${r.head === null ? '(empty)' : `seq ${r.head.seq} ${r.head.hash}`}`,
     `  head witness: ${r.witness === null ? '(none)' : `seq ${r.witness.seq} ${r.witness.hash}`}`,
   ];

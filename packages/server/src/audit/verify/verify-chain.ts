@@ -17,7 +17,8 @@ export type BreakReason =
   | 'anchor_missing_in_db'
   | 'truncated'
   | 'witness_missing'
-  | 'witness_mismatch';
+  | 'witness_mismatch'
+  | 'archive_mismatch';
 
 export interface ChainBreak {
   readonly seq: number;
@@ -31,7 +32,8 @@ export interface ChainWalk {
   readonly firstBreak: ChainBreak | null;
 }
 
-interface Previous {
+/** The event a walk has reached: what the next one must link to. */
+export interface Previous {
   readonly seq: number;
   readonly hash: Buffer;
   readonly tsUs: number;
@@ -39,7 +41,8 @@ interface Previous {
 
 export const VERIFY_BATCH = 5000;
 
-function checkEvent(
+/** The break `e` shows after `prev` (null: `e` is the genesis-linked first event), if any. */
+export function checkEvent(
   e: StoredEventRow,
   prev: Previous | null,
   genesis: Buffer,
@@ -114,6 +117,8 @@ export interface WalkOptions {
   readonly from?: number;
   readonly to?: number;
   readonly batchSize?: number;
+  /** The event just before `from` when it is not in the database (the last archived one). */
+  readonly after?: Previous | null;
 }
 
 const headOf = (prev: Previous | null): ChainWalk['head'] =>
@@ -150,10 +155,14 @@ async function walkFrom(
 export async function walkChain(db: SqlRunner, options: WalkOptions): Promise<ChainWalk> {
   const from = Math.max(1, options.from ?? 1);
   const genesis = genesisHash(options.chainId);
-  const start = await startingPoint(db, options.chainId, from);
+  const start =
+    options.after === undefined ? await startingPoint(db, options.chainId, from) : options.after;
   if (start !== null && 'reason' in start)
     return { checkedEvents: 0, head: null, firstBreak: start };
-  const genesisBreak = from === 1 ? await checkGenesisRow(db, options.chainId, genesis) : null;
+  const genesisBreak =
+    from === 1 && options.after === undefined
+      ? await checkGenesisRow(db, options.chainId, genesis)
+      : null;
   if (genesisBreak !== null) return { checkedEvents: 0, head: null, firstBreak: genesisBreak };
   return walkFrom(db, options, start, genesis);
 }

@@ -7,6 +7,7 @@ import { m0004ApiTokens } from './0004-api-tokens.js';
 import { m0005Mfa } from './0005-mfa.js';
 import { m0007AuditHead } from './0007-audit-head.js';
 import { m0008AuditQueries } from './0008-audit-queries.js';
+import { m0009AuditPartitions } from './0009-audit-partitions.js';
 
 export interface Migration {
   readonly id: string;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   m0005Mfa,
   m0007AuditHead,
   m0008AuditQueries,
+  m0009AuditPartitions,
 ];
