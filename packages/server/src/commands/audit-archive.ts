@@ -1,4 +1,4 @@
-// `rack-gateway-server audit archive --older-than <days>` (audit.md §2.3): moves the oldest event
+// `rack-gateway-server audit archive --older-than <days>` (audit.md §2.2): moves the oldest event
 // partitions, once every event in them is older than the cut-off, to the anchor bucket and drops
 // them. Runs as the audit owner through the migration session (DATABASE_MIGRATION_URL).
 import { createAnchorBucket } from '../audit/anchors/anchor-bucket.js';

@@ -1,4 +1,4 @@
-// A year of a busy rack (audit.md §2.3, issue 16): the event table is partitioned by seq ranges
+// A year of a busy rack (audit.md §2.2, issue 16): the event table is partitioned by seq ranges
 // that the writer creates ahead of the head; old partitions are archived to the anchor bucket
 // (moto, Object Lock) and dropped, and `audit verify` still proves the whole chain from seq 1,
 // reading the archived segments back.

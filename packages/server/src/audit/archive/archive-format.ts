@@ -1,4 +1,4 @@
-// The archive segment format (audit.md §2.3): gzip-compressed JSON Lines, one stored event per line
+// The archive segment format (audit.md §2.2): gzip-compressed JSON Lines, one stored event per line
 // with every hashed field under its column name plus event_hash, timestamps as whole microseconds
 // and hashes as hex, so a reader recomputes each event's HMAC exactly as from the database.
 import { gunzipSync, gzipSync } from 'node:zlib';

@@ -1,4 +1,4 @@
-// Archiving old partitions of the event table (audit.md §2.3): the oldest partitions whose every
+// Archiving old partitions of the event table (audit.md §2.2): the oldest partitions whose every
 // event is older than the cut-off are written to the anchor bucket as gzip JSON Lines segments
 // (COMPLIANCE retention, SHA-256 checksum, read back before they count), each recorded in the
 // append-only `audit.archive` ledger with its seq range and boundary hashes; then the partition is

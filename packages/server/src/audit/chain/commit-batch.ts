@@ -29,7 +29,7 @@ export const DEFAULT_PARTITION_EVENTS = 10_000_000;
 
 /**
  * Creates the next partitions once the batch's last seq passes the middle of the last one, so a
- * partition always exists well before the chain reaches it (audit.md §2.3). This runs under the
+ * partition always exists well before the chain reaches it (audit.md §2.2). This runs under the
  * chain lock, about once per half partition.
  */
 async function ensurePartitions(

@@ -1,4 +1,4 @@
-// Verifying archived events (audit.md §2.3, §15): every segment in the archive ledger is read back
+// Verifying archived events (audit.md §2.2, §15): every segment in the archive ledger is read back
 // from the bucket, compared with the SHA-256 the ledger recorded, and walked event by event with
 // the same checks as the database walk, continuing one chain from seq 1 across segments and into
 // the database. One segment is in memory at a time. The hashes at the ledger's anchor seqs are kept

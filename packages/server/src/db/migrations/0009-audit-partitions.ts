@@ -1,4 +1,4 @@
-// A year of a busy rack (issue 16, audit.md §2.3): `audit.audit_event` becomes a table partitioned
+// A year of a busy rack (issue 16, audit.md §2.2): `audit.audit_event` becomes a table partitioned
 // by ranges of seq. Seq grows with time, so each partition is a span of time, and an old one can be
 // archived to the anchor bucket and dropped as a whole (audit/archive/) instead of deleting rows,
 // which the append-only triggers forbid. Partitions are created ahead of the head by
