@@ -20,6 +20,8 @@ export interface VolumeOptions {
   /** Time covered by the events, ending one minute before now (default 7 days). */
   readonly spanMs?: number;
   readonly batchSize?: number;
+  /** Events per partition of the event table (AUDIT_PARTITION_EVENTS; default the server's). */
+  readonly partitionEvents?: number;
   /** Called after each batch with the number of events written so far. */
   readonly onProgress?: (written: number) => void;
 }
@@ -162,6 +164,7 @@ export async function generateAuditVolume(db: Database, options: VolumeOptions):
     chainId: options.chainId,
     keyring: options.keyring,
     nowUs: () => ms * 1000,
+    ...(options.partitionEvents === undefined ? {} : { partitionEvents: options.partitionEvents }),
   });
   // Creates the chain (or rotates its key) at the synthetic start, so later events are not
   // clamped to a head written now.
