@@ -20,7 +20,7 @@ import {
   measurePeakMemory,
   measureThroughput,
 } from './proxy-scenarios.ts';
-import { basic } from './rack.ts';
+import { basic, startListening } from './rack.ts';
 
 export interface ProxyPhaseInput {
   readonly gateways: ReadonlyMap<GatewayVariant, number>;
@@ -84,6 +84,17 @@ async function startVariants(ctx: RunContext, input: ProxyPhaseInput): Promise<V
       memoryPid: nginx.workers[0] ?? nginx.child.pid,
     });
   }
+  const bare = await startListening(ctx.dir, 'node-proxy', 'node-proxy-main.ts', {
+    BENCH_UPSTREAM: ctx.rack.url,
+  });
+  ctx.cleanup.push(() => bare.child.stop());
+  endpoints.push({
+    variant: 'node',
+    base: bare.url,
+    authorization: ctx.rack.authorization,
+    cpuPids: () => [bare.child.pid],
+    memoryPid: bare.child.pid,
+  });
   const logins: LoginTarget[] = [];
   for (const [variant, port] of input.gateways) {
     const started = await startGateway(ctx, variant, port);

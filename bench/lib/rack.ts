@@ -21,23 +21,35 @@ export interface RackProcess {
 export const basic = (user: string, password: string): string =>
   `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
-export async function startRack(dir: string): Promise<RackProcess> {
-  const logFile = join(dir, 'mock-rack.log');
-  const child = spawnLogged(
-    process.execPath,
-    ['--import', TSX, join(import.meta.dirname, 'rack-main.ts')],
-    { env: { BENCH_RACK_PASSWORD: RACK_PASSWORD }, cwd: dir, logFile },
-  );
+/** Starts `main` (a module of this directory) under tsx; it prints `{url, port}` first. */
+export async function startListening(
+  dir: string,
+  name: string,
+  main: string,
+  env: Record<string, string>,
+): Promise<{ url: string; port: number; child: Child }> {
+  const logFile = join(dir, `${name}.log`);
+  const child = spawnLogged(process.execPath, ['--import', TSX, join(import.meta.dirname, main)], {
+    env,
+    cwd: dir,
+    logFile,
+  });
   const readAddress = (): { url: string; port: number } | null => {
     const line = readFileSync(logFile, 'utf8').split('\n')[0] ?? '';
     return line.startsWith('{') ? (JSON.parse(line) as { url: string; port: number }) : null;
   };
   await until(
     async () => readAddress() !== null,
-    () => `the mock rack to listen\n${child.tail()}`,
+    () => `${name} to listen\n${child.tail()}`,
     30_000,
   );
-  const { url, port } = readAddress() ?? { url: '', port: 0 };
+  return { ...(readAddress() ?? { url: '', port: 0 }), child };
+}
+
+export async function startRack(dir: string): Promise<RackProcess> {
+  const { url, port, child } = await startListening(dir, 'mock-rack', 'rack-main.ts', {
+    BENCH_RACK_PASSWORD: RACK_PASSWORD,
+  });
   const authorization = basic('convox', RACK_PASSWORD);
   const apps = (await (await fetch(`${url}/apps`, { headers: { authorization } })).json()) as {
     name: string;

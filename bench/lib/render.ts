@@ -23,6 +23,7 @@ export function formatCell(s: Summary | undefined): string {
 const SHORT: Readonly<Record<Variant, string>> = {
   direct: 'direct',
   nginx: 'nginx',
+  node: 'bare Node.js',
   pglite: 'PGlite',
   postgres: 'PostgreSQL',
 };

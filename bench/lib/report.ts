@@ -6,7 +6,7 @@ import { HTTP_SCENARIOS, type HttpScenario } from './proxy-scenarios.ts';
 import { GATEWAYS, type Results, VARIANTS, type Variant } from './results.ts';
 import { compared, difference, measured, type Row, ratio, type Target } from './rows.ts';
 
-const PROXIES: readonly Variant[] = ['nginx', ...GATEWAYS];
+const PROXIES: readonly Variant[] = ['nginx', 'node', ...GATEWAYS];
 const both = (op: '<=' | '>=', value: number) => ({
   pglite: { op, value },
   postgres: { op, value },
@@ -63,6 +63,13 @@ function httpRows(r: Results, s: HttpScenario): Row[] {
       read && s.connections === 10 ? TARGET.readsVsNginx : undefined,
     ),
     vs('direct', 'requests/s ÷ direct', 'rps'),
+    compared(r, label, {
+      metric: metric('rps'),
+      base: 'node',
+      measure: 'requests/s ÷ bare Node.js proxy',
+      variants: GATEWAYS,
+      combine: ratio,
+    }),
     vs('direct', 'added p50 over direct, ms', 'p50', difference, addedP50),
     vs(
       'direct',

@@ -1,13 +1,14 @@
 // What one run measured: per scenario, variant and metric, one value per round (the median of the
 // round's repetitions where a scenario repeats within a round), plus every failed request seen.
 
-export const VARIANTS = ['direct', 'nginx', 'pglite', 'postgres'] as const;
+export const VARIANTS = ['direct', 'nginx', 'node', 'pglite', 'postgres'] as const;
 export type Variant = (typeof VARIANTS)[number];
 export const GATEWAYS = ['pglite', 'postgres'] as const;
 
 export const VARIANT_LABEL: Readonly<Record<Variant, string>> = {
   direct: 'direct',
   nginx: 'nginx',
+  node: 'bare Node.js proxy',
   pglite: 'gateway PGlite',
   postgres: 'gateway PostgreSQL',
 };
