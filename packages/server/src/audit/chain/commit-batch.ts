@@ -7,7 +7,6 @@
 // closed).
 import type { Database, SqlRunner } from '../../db/database.js';
 import { foldIntoView } from '../store/aggregated-store.js';
-import { countEvents } from '../store/event-counts.js';
 import { insertEvents } from '../store/event-rows.js';
 import { eventHash, genesisHash } from './encoding.js';
 import type { PendingFields, StoredEvent } from './event-fields.js';
@@ -130,7 +129,6 @@ export function commitBatch(
     await ensurePartitions(tx, ctx, events[events.length - 1]?.seq ?? 0, state.partitionedTo);
     await insertEvents(tx, events);
     await foldIntoView(tx, ctx.chainId, events);
-    await countEvents(tx, ctx.chainId, events);
     return { events, rotated: prefix[0]?.action === 'audit.key.rotate' };
   });
 }

@@ -6,63 +6,45 @@
 // then read a few hundred counter rows plus the events of the partial minutes at its two edges,
 // instead of every event in the range.
 import type { SqlRunner } from '../../db/database.js';
-import type { StoredEvent } from '../chain/event-fields.js';
 
 /** Bucket widths in minutes, widest first. */
 export const COUNT_SPANS = [1440, 60, 1] as const;
 
-const MINUTE_US = 60_000_000;
+/**
+ * The counter rows of the events in `source` (alias e). Grouped in SQL: `lower()` decides which
+ * e-mails share a user key exactly as the stats filter compares them, and an upsert must never
+ * meet the same counter row twice.
+ */
+const countedFrom = (source: string, where = ''): string => `SELECT e.chain_id, s.span,
+    (floor(extract(epoch FROM e.ts) / 60)::bigint / s.span) * s.span, lower(e.user_email),
+    e.status, e.action, e.action_type, e.resource_type, count(*), sum(e.response_time_ms)
+  FROM ${source} e CROSS JOIN unnest(ARRAY[${COUNT_SPANS.join(', ')}]) AS s(span) ${where}
+  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`;
+
+const COUNTER_COLUMNS = `(chain_id, span_min, bucket, user_key, status, action, action_type,
+  resource_type, events, sum_response_ms)`;
 
 /**
- * Grouped in SQL rather than here: `lower()` decides which e-mails share a user key exactly as the
- * stats filter compares them, and an upsert must never meet the same counter row twice.
+ * Adds the events a data-modifying CTE named `ins` just inserted (its RETURNING list holds the
+ * counted columns) to the counters, in the same statement as the insert: one round trip per batch.
  */
-const ADD_SQL = `INSERT INTO audit.event_count AS c (chain_id, span_min, bucket, user_key, status,
-    action, action_type, resource_type, events, sum_response_ms)
-  SELECT $1, s.span, (e.minute / s.span) * s.span, lower(e.email), e.status, e.action, e.action_type,
-    e.resource_type, count(*), sum(e.rt)
-  FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bigint[])
-    AS e(minute, email, status, action, action_type, resource_type, rt)
-  CROSS JOIN unnest($9::int[]) AS s(span)
-  GROUP BY 1, 2, 3, 4, 5, 6, 7, 8
+export const COUNT_INSERTED_SQL = `INSERT INTO audit.event_count AS c ${COUNTER_COLUMNS}
+  ${countedFrom('ins')}
   ON CONFLICT (chain_id, span_min, bucket, user_key, status, action, action_type, resource_type)
   DO UPDATE SET events = c.events + EXCLUDED.events,
     sum_response_ms = c.sum_response_ms + EXCLUDED.sum_response_ms`;
 
-/** Adds committed `events` to the counters (inside the batch transaction). */
-export async function countEvents(
-  tx: SqlRunner,
-  chainId: string,
-  events: readonly StoredEvent[],
-): Promise<void> {
-  if (events.length === 0) return;
-  const col = <T>(f: (e: StoredEvent) => T): T[] => events.map(f);
-  await tx.query(ADD_SQL, [
-    chainId,
-    col((e) => String(Math.floor(e.tsUs / MINUTE_US))),
-    col((e) => e.userEmail),
-    col((e) => e.status),
-    col((e) => e.action),
-    col((e) => e.actionType),
-    col((e) => e.resourceType),
-    col((e) => String(e.responseTimeMs)),
-    [...COUNT_SPANS],
-  ]);
-}
+/** The columns COUNT_INSERTED_SQL reads from `ins`. */
+export const COUNTED_COLUMNS =
+  'chain_id, ts, user_email, status, action, action_type, resource_type, response_time_ms';
 
 /** Recreates the chain's counters from its events (inside the rebuild transaction). */
 export async function rebuildCounts(tx: SqlRunner, chainId: string): Promise<void> {
   await tx.query('DELETE FROM audit.event_count WHERE chain_id = $1', [chainId]);
   await tx.query(
-    `INSERT INTO audit.event_count (chain_id, span_min, bucket, user_key, status, action,
-       action_type, resource_type, events, sum_response_ms)
-     SELECT e.chain_id, s.span, (floor(extract(epoch FROM e.ts) / 60)::bigint / s.span) * s.span,
-       lower(e.user_email), e.status, e.action, e.action_type, e.resource_type, count(*),
-       sum(e.response_time_ms)
-     FROM audit.audit_event e CROSS JOIN unnest($2::int[]) AS s(span)
-     WHERE e.chain_id = $1
-     GROUP BY 1, 2, 3, 4, 5, 6, 7, 8`,
-    [chainId, [...COUNT_SPANS]],
+    `INSERT INTO audit.event_count ${COUNTER_COLUMNS}
+     ${countedFrom('audit.audit_event', 'WHERE e.chain_id = $1')}`,
+    [chainId],
   );
 }
 

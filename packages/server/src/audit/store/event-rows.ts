@@ -3,6 +3,7 @@
 import type { SqlRunner } from '../../db/database.js';
 import type { ActorType, Channel } from '../audit-log.js';
 import { HASHED_FIELDS, microsToIso, type StoredEvent } from '../chain/event-fields.js';
+import { COUNT_INSERTED_SQL, COUNTED_COLUMNS } from './event-counts.js';
 
 const SQL_TYPE: Readonly<Record<string, string>> = {
   text: 'text',
@@ -23,10 +24,13 @@ function selectExpr(kind: string, i: number): string {
   return c;
 }
 
-const INSERT_SQL = `INSERT INTO audit.audit_event (${COLUMNS.join(', ')})
+/** The events and their counters (event-counts.ts) in one statement. */
+const INSERT_SQL = `WITH ins AS (INSERT INTO audit.audit_event (${COLUMNS.join(', ')})
 SELECT ${KINDS.map(selectExpr).join(', ')}
 FROM unnest(${KINDS.map((k, i) => `$${i + 1}::${SQL_TYPE[k]}[]`).join(', ')})
-  AS t(${KINDS.map((_, i) => `c${i}`).join(', ')})`;
+  AS t(${KINDS.map((_, i) => `c${i}`).join(', ')})
+RETURNING ${COUNTED_COLUMNS})
+${COUNT_INSERTED_SQL}`;
 
 function paramOf(kind: string, value: unknown): unknown {
   if (value === null || value === undefined) return null;
@@ -36,7 +40,7 @@ function paramOf(kind: string, value: unknown): unknown {
   return value;
 }
 
-/** Inserts `events` with one multi-row statement. */
+/** Inserts `events` and adds them to the stats counters, with one multi-row statement. */
 export async function insertEvents(tx: SqlRunner, events: readonly StoredEvent[]): Promise<void> {
   if (events.length === 0) return;
   const fields = [...HASHED_FIELDS.map(([name, kind]) => [name, kind] as const)];
