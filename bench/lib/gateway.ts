@@ -1,12 +1,26 @@
-// A gateway under test: `rack-gateway-server serve` as its own process (through tsx, as the
-// end-to-end suites run it), so its CPU time and memory are its own. Its output (JSON logs and
-// audit lines, as in production) goes to a file in its directory.
+// A gateway under test: `rack-gateway-server serve` as its own process, so its CPU time and memory
+// are its own: the production bundle (packages/server/dist/bin.js, built once per run) by default,
+// or the TypeScript sources through tsx with BENCH_SERVER=tsx (as the end-to-end suites run it).
+// Its output (JSON logs and audit lines, as in production) goes to a file in its directory.
+import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Child, spawnLogged, TSX } from './child.ts';
 import { dataDirOf, type GatewaySpec, gatewayEnv } from './gateway-env.ts';
 
-const BIN = join(import.meta.dirname, '..', '..', 'packages', 'server', 'src', 'bin.ts');
+const SERVER = join(import.meta.dirname, '..', '..', 'packages', 'server');
+
+let built = false;
+
+/** The node arguments that run `rack-gateway-server`: the bundle (built on first use) or tsx. */
+function serverCommand(): string[] {
+  if (process.env.BENCH_SERVER === 'tsx') return ['--import', TSX, join(SERVER, 'src', 'bin.ts')];
+  if (!built) {
+    execFileSync('npx', ['tsup'], { cwd: SERVER, stdio: 'ignore' });
+    built = true;
+  }
+  return [join(SERVER, 'dist', 'bin.js')];
+}
 
 export interface GatewayProcess {
   readonly url: string;
@@ -42,7 +56,7 @@ export async function startGatewayProcess(
   mkdirSync(dataDirOf(spec), { recursive: true, mode: 0o700 });
   const url = `http://127.0.0.1:${spec.port}`;
   const began = performance.now();
-  const child = spawnLogged(process.execPath, [...profiling(spec), '--import', TSX, BIN, 'serve'], {
+  const child = spawnLogged(process.execPath, [...profiling(spec), ...serverCommand(), 'serve'], {
     env: gatewayEnv(spec),
     cwd: spec.dir,
     logFile: join(spec.dir, 'gateway.log'),
