@@ -85,7 +85,7 @@ export function benchOptions(env: NodeJS.ProcessEnv = process.env): BenchOptions
     auditSizes: sizes(env.BENCH_AUDIT_SIZES),
     auditRepeats: Math.round(positive(env, 'BENCH_AUDIT_REPEATS', 5)),
     logins: Math.round(positive(env, 'BENCH_LOGINS', 3)),
-    wsLines: Math.round(positive(env, 'BENCH_WS_LINES', 20_000)),
+    wsLines: Math.round(positive(env, 'BENCH_WS_LINES', 200_000)),
     wsOpens: Math.round(positive(env, 'BENCH_WS_OPENS', 20)),
     out: env.BENCH_OUT?.trim() || 'bench/results/latest.json',
     writeDocs: env.BENCH_WRITE_DOCS === '1' || env.BENCH_WRITE_DOCS === 'true',
