@@ -48,6 +48,35 @@ function preparedStatements() {
   };
 }
 
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/**
+ * A transaction's connection that sends BEGIN together with the first statement when that one has
+ * no parameters (one simple-protocol round trip instead of two: the chain lock of every audit
+ * batch is such a statement), or on its own before a parameterised one. A transaction that never
+ * ran a statement has nothing to commit or roll back.
+ */
+function lazyBegin(client: pg.PoolClient): { readonly conn: Queryable; begun(): boolean } {
+  let begun = false;
+  const query = async (config: pg.QueryConfig<unknown[]>): Promise<pg.QueryResult> => {
+    if (!begun) {
+      begun = true;
+      if (config.values === undefined || config.values.length === 0) {
+        const results: unknown = await client.query(`BEGIN; ${config.text}`);
+        const all = results as pg.QueryResult[];
+        return all[all.length - 1] as pg.QueryResult;
+      }
+      await client.query('BEGIN');
+    }
+    return client.query(config);
+  };
+  const conn = {
+    query: (text: string | pg.QueryConfig<unknown[]>, values?: unknown[]) =>
+      query(typeof text === 'string' ? { text, ...(values ? { values } : {}) } : text),
+  } as Queryable;
+  return { conn, begun: () => begun };
+}
+
 export function openPostgres(options: PostgresOptions): Database {
   const pool = new pg.Pool({
     connectionString: options.url,
@@ -61,7 +90,7 @@ export function openPostgres(options: PostgresOptions): Database {
     options.logger.warn({ err: err.message }, 'idle database connection failed'),
   );
   const statements = preparedStatements();
-  const runner = (client: pg.Pool | pg.PoolClient): SqlRunner => ({
+  const runner = (client: Queryable | pg.Pool): SqlRunner => ({
     async query<T extends Record<string, unknown>>(text: string, params: readonly unknown[] = []) {
       const result = await client.query(statements.config(text, params));
       return result.rows as T[];
@@ -74,14 +103,15 @@ export function openPostgres(options: PostgresOptions): Database {
   const listener = createPgListener({ url: options.url, logger: options.logger });
   async function transaction<T>(fn: (tx: NotifyingRunner) => Promise<T>): Promise<T> {
     const client = await pool.connect();
+    const session = lazyBegin(client);
     // Notices of this transaction reach this replica's subscribers right after the commit instead
     // of whenever LISTEN brings them (the next request may come first); they are announced to the
     // listener before the commit, so a copy that LISTEN brings back first is recognised too.
     const sent: Notice[] = [];
     const tx: NotifyingRunner = {
-      ...runner(client),
+      ...runner(session.conn),
       async notify(channel, payload) {
-        const rows = await client.query<{ pid: number }>(
+        const rows = await session.conn.query<{ pid: number }>(
           'SELECT pg_notify($1, $2), pg_backend_pid() AS pid',
           [channel, payload],
         );
@@ -91,15 +121,14 @@ export function openPostgres(options: PostgresOptions): Database {
       },
     };
     try {
-      await client.query('BEGIN');
       const result = await fn(tx);
-      await client.query('COMMIT');
+      if (session.begun()) await client.query('COMMIT');
       for (const notice of sent) listener.deliverOwn(notice);
       return result;
     } catch (err) {
       // Should the commit have happened after all, LISTEN's copies are then delivered as usual.
       for (const notice of sent) listener.forgetOwn(notice);
-      await client.query('ROLLBACK').catch(() => undefined);
+      if (session.begun()) await client.query('ROLLBACK').catch(() => undefined);
       throw err;
     } finally {
       client.release();

@@ -3,10 +3,16 @@
 import type { SqlRunner } from '../../db/database.js';
 import { EVENT_SELECT, rowToEvent, type StoredEventRow } from '../store/event-rows.js';
 
+const CHAIN_ID = /^[a-z0-9-]{1,64}$/;
+
+/**
+ * Without parameters on purpose: as a transaction's first statement it then travels with BEGIN
+ * (db/postgres.ts). The chain id is checked against the pattern audit.chain enforces, so it can
+ * be written into the text.
+ */
 export async function lockChain(tx: SqlRunner, chainId: string): Promise<void> {
-  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('rgw-audit:' || $1, 0))`, [
-    chainId,
-  ]);
+  if (!CHAIN_ID.test(chainId)) throw new Error(`invalid audit chain id "${chainId}"`);
+  await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('rgw-audit:${chainId}', 0))`);
 }
 
 export interface ChainHead {
