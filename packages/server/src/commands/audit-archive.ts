@@ -1,6 +1,6 @@
-// `rack-gateway-server audit archive --older-than <days>` (audit.md §2.2): moves the oldest event
-// partitions, once every event in them is older than the cut-off, to the anchor bucket and drops
-// them. Runs as the audit owner through the migration session (DATABASE_MIGRATION_URL).
+// `rack-gateway-server audit archive --older-than <days> | --before <time>` (audit.md §2.2): moves
+// the oldest event partitions, once every event in them is older than the cut-off, to the anchor
+// bucket and drops them. Runs as the audit owner through the migration session (DATABASE_MIGRATION_URL).
 import { createAnchorBucket } from '../audit/anchors/anchor-bucket.js';
 import { archivePartitions } from '../audit/archive/archive-partitions.js';
 import { keyringFromConfig } from '../audit/chain/keys.js';
@@ -10,14 +10,27 @@ import { loadOrExit } from './load.js';
 import { EXIT, err, out } from './output.js';
 
 export interface ArchiveFlags {
-  readonly olderThan: number;
+  readonly olderThan?: number;
+  readonly before?: Date;
   readonly dryRun?: boolean;
   readonly segmentEvents?: number;
 }
 
 const DAY_MS = 86_400_000;
 
+/** The cut-off: exactly one of --older-than and --before. */
+function cutOff(flags: ArchiveFlags, now: Date): Date | null {
+  if ((flags.olderThan === undefined) === (flags.before === undefined)) return null;
+  return flags.before ?? new Date(now.getTime() - (flags.olderThan ?? 0) * DAY_MS);
+}
+
 export async function auditArchiveCommand(flags: ArchiveFlags): Promise<number> {
+  const now = new Date();
+  const before = cutOff(flags, now);
+  if (before === null) {
+    err('give exactly one of --older-than <days> and --before <time>');
+    return EXIT.usage;
+  }
   const { config } = loadOrExit();
   const anchor = config.audit.anchor;
   if (anchor === null) {
@@ -32,7 +45,6 @@ export async function auditArchiveCommand(flags: ArchiveFlags): Promise<number> 
   });
   const opened = await openDatabase(config, logger);
   const session = await opened.openMigrationSession();
-  const now = new Date();
   try {
     const done = await archivePartitions({
       session,
@@ -42,7 +54,7 @@ export async function auditArchiveCommand(flags: ArchiveFlags): Promise<number> 
       prefix: anchor.prefix,
       retentionDays: anchor.retentionDays,
       kmsKeyId: anchor.kmsKeyId,
-      before: new Date(now.getTime() - flags.olderThan * DAY_MS),
+      before,
       now,
       ...(flags.segmentEvents !== undefined ? { segmentEvents: flags.segmentEvents } : {}),
       dryRun: flags.dryRun === true,
@@ -50,7 +62,8 @@ export async function auditArchiveCommand(flags: ArchiveFlags): Promise<number> 
     });
     const verb = flags.dryRun === true ? 'would archive' : 'archived';
     for (const p of done) out(`${verb} ${p.name}: seq ${p.firstSeq}–${p.lastSeq}`);
-    if (done.length === 0) out(`no partition holds only events older than ${flags.olderThan} days`);
+    if (done.length === 0)
+      out(`no partition behind the head holds only events before ${before.toISOString()}`);
     return EXIT.ok;
   } catch (e) {
     err(`audit archive failed: ${(e as Error).message}`);

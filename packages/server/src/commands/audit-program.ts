@@ -15,6 +15,14 @@ function countArg(value: string): number {
   return Number(value);
 }
 
+function timeArg(value: string): Date {
+  const d = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(d.getTime())) {
+    throw new InvalidArgumentError('must be an ISO 8601 time, e.g. 2026-01-31T00:00:00Z');
+  }
+  return d;
+}
+
 function seqArg(value: string): number {
   if (!/^\d+$/.test(value) || Number(value) < 1) {
     throw new InvalidArgumentError('must be a sequence number (an integer ≥ 1)');
@@ -46,13 +54,10 @@ export function registerAuditCommands(program: Command): void {
   audit
     .command('archive')
     .description(
-      'move the oldest event partitions, when older than --older-than days, to the anchor bucket',
+      'move the oldest event partitions, when all their events are older than the cut-off, to the anchor bucket',
     )
-    .requiredOption(
-      '--older-than <days>',
-      'archive partitions whose newest event is older',
-      countArg,
-    )
+    .option('--older-than <days>', 'archive partitions whose newest event is older', countArg)
+    .option('--before <time>', 'archive partitions whose newest event is before this time', timeArg)
     .option('--segment-events <n>', 'events per archive object (default 50000)', countArg)
     .option('--dry-run', 'list the partitions that would be archived')
     .action(async (opts: ArchiveFlags) => process.exit(await auditArchiveCommand(opts)));
