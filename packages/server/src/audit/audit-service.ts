@@ -90,6 +90,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     batch: { chainId, keyring, nowUs: nowMicros, partitionEvents: config.audit.partitionEvents },
     batchMaxEvents: config.audit.batchMaxEvents,
     batchLingerMs: config.audit.batchLingerMs,
+    readLingerMs: config.audit.readLingerMs,
     queueMax: config.audit.queueMax,
   });
   const log = chainAuditLog(writer, {

@@ -79,6 +79,7 @@ export function buildAudit(ctx: Ctx, rackName: string): Config['audit'] {
     stdout: env.AUDIT_STDOUT,
     batchMaxEvents: env.AUDIT_BATCH_MAX_EVENTS,
     batchLingerMs: env.AUDIT_BATCH_LINGER_MS,
+    readLingerMs: env.AUDIT_READ_LINGER_MS,
     partitionEvents: env.AUDIT_PARTITION_EVENTS,
     queueMax: env.AUDIT_QUEUE_MAX,
     appendTimeoutMs: env.AUDIT_APPEND_TIMEOUT_MS,

@@ -94,6 +94,7 @@ export interface Config {
     readonly stdout: boolean;
     readonly batchMaxEvents: number;
     readonly batchLingerMs: number;
+    readonly readLingerMs: number;
     readonly partitionEvents: number;
     readonly queueMax: number;
     readonly appendTimeoutMs: number;

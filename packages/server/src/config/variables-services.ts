@@ -82,6 +82,14 @@ export const SERVICE_VARIABLES = {
     defaultText: '0',
     doc: 'extra wait to fill a batch (0: commit at once; events arriving meanwhile form the next batch)',
   }),
+  AUDIT_READ_LINGER_MS: int({
+    fallback: 5,
+    group: aud,
+    min: 0,
+    max: 1000,
+    defaultText: '5',
+    doc: 'a batch of reads only (nobody waits for them) gathers for up to this long; mutations commit at once',
+  }),
   AUDIT_PARTITION_EVENTS: int({
     fallback: 10_000_000,
     group: aud,

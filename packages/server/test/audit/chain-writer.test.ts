@@ -40,6 +40,27 @@ describe('chain writer', () => {
     await writer.close(1000);
   });
 
+  it('lets a batch of reads gather (AUDIT_READ_LINGER_MS); a mutation ends the wait at once and commits with them', async () => {
+    // A linger far longer than the test: only the waited-for event can end it.
+    const writer = makeWriter(tdb.db, { batchLingerMs: 0, readLingerMs: 60_000 });
+    const log = chainAuditLog(writer, { appendTimeoutMs: 10_000, clock: systemClock });
+    await writer.commitNow();
+    const batches: number[] = [];
+    writer.onCommit((r) => batches.push(r.events.length));
+    await log.append(sampleEvent(1), { durable: false });
+    await log.append(sampleEvent(2), { durable: false });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(batches).toEqual([]);
+    expect(await eventCount(tdb.db)).toBe(1);
+    await log.append(sampleEvent(3), { durable: true });
+    expect(batches).toEqual([3]);
+    expect(await eventCount(tdb.db)).toBe(4);
+    // Reads left lingering are flushed when the writer closes.
+    await log.append(sampleEvent(4), { durable: false });
+    expect(await writer.close(5000)).toEqual([]);
+    expect(await eventCount(tdb.db)).toBe(5);
+  });
+
   it('commits concurrent producers as one gap-free chain that verifies', async () => {
     const writer = makeWriter(tdb.db, { batchMaxEvents: 50 });
     const log = chainAuditLog(writer, { appendTimeoutMs: 10_000, clock: systemClock });

@@ -63,16 +63,22 @@ export function encodeSegment(events: readonly StoredEvent[]): Buffer {
   return gzipSync(`${events.map(encodeArchiveLine).join('\n')}\n`);
 }
 
-/** The events of a segment body, in file order; throws ArchiveFormatError. */
-export function decodeSegment(body: Buffer): StoredEvent[] {
+/**
+ * The events of a segment body, one at a time in file order (only the text and one event are in
+ * memory); throws ArchiveFormatError.
+ */
+export function* decodeSegment(body: Buffer): Generator<StoredEvent> {
   let text: string;
   try {
     text = gunzipSync(body, { maxOutputLength: 1 << 30 }).toString('utf8');
   } catch {
     throw new ArchiveFormatError('the object is not a gzip stream');
   }
-  return text
-    .split('\n')
-    .filter((l) => l !== '')
-    .map(decodeArchiveLine);
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    const line = text.slice(at, end === -1 ? text.length : end);
+    at = end === -1 ? text.length : end + 1;
+    if (line !== '') yield decodeArchiveLine(line);
+  }
 }

@@ -1,6 +1,9 @@
 // THE chain writer of a process (audit.md §5). Producers enqueue; one drain loop commits batches of
 // up to AUDIT_BATCH_MAX_EVENTS (after AUDIT_BATCH_LINGER_MS, 0 by default); events arriving
-// meanwhile wait for the next batch, so batches grow with the load and a lone event commits at once. A failed batch is retried after 50, 200 and 800 ms; then the writer is
+// meanwhile wait for the next batch, so batches grow with the load. An event someone waits for (a
+// mutation's) commits at once; a batch of reads only, which nobody waits for, gathers for up to
+// AUDIT_READ_LINGER_MS first, so light read traffic does not pay one commit per request. A failed
+// batch is retried after 50, 200 and 800 ms; then the writer is
 // unhealthy, waiting mutations are rejected and the events stay at the head of the queue, retried
 // every second until the store takes them. Nothing is ever dropped from the queue.
 import type { Database } from '../../db/database.js';
@@ -15,6 +18,8 @@ export interface ChainWriterOptions {
   readonly logger: Logger;
   readonly batchMaxEvents: number;
   readonly batchLingerMs: number;
+  /** How long a batch of reads only may wait for more events (0: commit at once). */
+  readonly readLingerMs?: number;
   readonly queueMax: number;
   readonly retryDelaysMs?: readonly number[];
   readonly recoveryIntervalMs?: number;
@@ -53,6 +58,8 @@ export class ChainWriter {
   private storeOk = true;
   private halted = false;
   private probeTimer: NodeJS.Timeout | undefined;
+  /** Ends the current read linger early (a waited-for event arrived, or the batch is full). */
+  private wake: (() => void) | null = null;
 
   constructor(private readonly options: ChainWriterOptions) {}
 
@@ -105,6 +112,7 @@ export class ChainWriter {
         })
       : null;
     this.queue.push(item);
+    if (wait || this.queue.length >= this.options.batchMaxEvents) this.wake?.();
     this.kick();
     return committed;
   }
@@ -123,6 +131,7 @@ export class ChainWriter {
    */
   async close(timeoutMs: number): Promise<PendingFields[]> {
     clearInterval(this.probeTimer);
+    this.wake?.();
     const deadline = Date.now() + timeoutMs;
     while (this.queue.length > 0 && Date.now() < deadline) {
       this.kick();
@@ -142,11 +151,27 @@ export class ChainWriter {
     });
   }
 
+  /** Waits before a batch: the configured linger, then, for reads only, the read linger. */
+  private async linger(): Promise<void> {
+    const { batchMaxEvents, batchLingerMs, readLingerMs = 0 } = this.options;
+    if (this.queue.length >= batchMaxEvents) return;
+    if (batchLingerMs > 0) await delay(batchLingerMs);
+    if (readLingerMs <= 0 || this.queue.length >= batchMaxEvents) return;
+    if (this.queue.some((i) => i.waiter !== null)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+      const timer = setTimeout(done, readLingerMs);
+      this.wake = done;
+    });
+  }
+
   private async drain(): Promise<void> {
     while (this.queue.length > 0 && !this.halted) {
-      if (this.queue.length < this.options.batchMaxEvents && this.options.batchLingerMs > 0) {
-        await delay(this.options.batchLingerMs);
-      }
+      await this.linger();
       const batch = this.queue.slice(0, this.options.batchMaxEvents);
       const result = await this.commitWithRetries(batch);
       if (result === null) {

@@ -45,10 +45,8 @@ const mismatch = (seq: number, detail: string): ChainBreak => ({
   detail,
 });
 
-async function readSegment(
-  bucket: AnchorBucket,
-  s: ArchiveSegment,
-): Promise<StoredEvent[] | ChainBreak> {
+/** The segment's bytes, if they are the ones the ledger recorded. */
+async function readSegment(bucket: AnchorBucket, s: ArchiveSegment): Promise<Buffer | ChainBreak> {
   let body: Buffer;
   try {
     body = await bucket.get(s.key);
@@ -57,19 +55,7 @@ async function readSegment(
   }
   if (!sha256(body).equals(s.sha256))
     return mismatch(s.firstSeq, `${s.key} differs from the SHA-256 the archive ledger recorded`);
-  try {
-    const events = decodeSegment(body);
-    const fits =
-      events.length === s.events &&
-      events[0]?.seq === s.firstSeq &&
-      events[events.length - 1]?.seq === s.lastSeq;
-    return fits
-      ? events
-      : mismatch(s.firstSeq, `${s.key} does not hold seq ${s.firstSeq}–${s.lastSeq}`);
-  } catch (e) {
-    if (e instanceof ArchiveFormatError) return mismatch(s.firstSeq, `${s.key}: ${e.message}`);
-    throw e;
-  }
+  return body;
 }
 
 interface Walking {
@@ -78,13 +64,15 @@ interface Walking {
   readonly hashesAt: Map<number, string>;
 }
 
-function walkSegment(
-  events: readonly StoredEvent[],
+function walkEvents(
+  events: Iterable<StoredEvent>,
+  s: ArchiveSegment,
   state: Walking,
   o: ArchiveWalkOptions,
 ): ChainBreak | null {
   const genesis = genesisHash(o.chainId);
   for (const e of events) {
+    if (e.seq > s.lastSeq) return mismatch(e.seq, `${s.key} holds events beyond seq ${s.lastSeq}`);
     const broken = checkEvent(e, state.prev, genesis, o.keyring);
     if (broken !== null) return broken;
     if (o.wanted.has(e.seq)) state.hashesAt.set(e.seq, e.eventHash.toString('hex'));
@@ -92,6 +80,25 @@ function walkSegment(
     state.checked += 1;
   }
   return null;
+}
+
+/** Walks one segment; it must hold exactly the seq range its ledger row names. */
+function walkSegment(
+  body: Buffer,
+  s: ArchiveSegment,
+  state: Walking,
+  o: ArchiveWalkOptions,
+): ChainBreak | null {
+  try {
+    const broken = walkEvents(decodeSegment(body), s, state, o);
+    if (broken !== null) return broken;
+  } catch (e) {
+    if (e instanceof ArchiveFormatError) return mismatch(s.firstSeq, `${s.key}: ${e.message}`);
+    throw e;
+  }
+  return state.prev?.seq === s.lastSeq
+    ? null
+    : mismatch(s.firstSeq, `${s.key} does not hold seq ${s.firstSeq}–${s.lastSeq}`);
 }
 
 export async function walkArchives(o: ArchiveWalkOptions): Promise<ArchiveWalk> {
@@ -136,9 +143,9 @@ export async function walkArchives(o: ArchiveWalkOptions): Promise<ArchiveWalk> 
         reason: 'gap',
         detail: `seq ${expected} is in neither the database nor the archive ledger`,
       });
-    const events = await readSegment(o.bucket, s);
-    if (!Array.isArray(events)) return result(events);
-    const broken = walkSegment(events, state, o);
+    const body = await readSegment(o.bucket, s);
+    if (!Buffer.isBuffer(body)) return result(body);
+    const broken = walkSegment(body, s, state, o);
     if (broken !== null) return result(broken);
   }
   return result(null);
