@@ -16,6 +16,7 @@ import { parseFilter } from '../packages/server/src/audit/query/filters.ts';
 import { listAudit } from '../packages/server/src/audit/query/list.ts';
 import { auditStats } from '../packages/server/src/audit/query/stats.ts';
 import { verifyAudit } from '../packages/server/src/audit/verify/verify-audit.ts';
+import { clientRunner } from '../packages/server/src/db/connect.ts';
 import type { Database, SqlRunner } from '../packages/server/src/db/database.ts';
 import { motoAvailable, startS3Server } from '../packages/server/test/audit/s3-server.ts';
 import { LOAD_KEY, migratePostgres, openLoadDatabase } from './audit-load.ts';
@@ -202,10 +203,7 @@ async function archiveRows(url: string, db: Database, partition: number): Promis
       `SELECT ts FROM audit.audit_event WHERE chain_id = $1 AND seq = $2`,
       [CHAIN, 2 * partition + Math.ceil(partition / 2)],
     );
-    const session: SqlRunner = {
-      query: async (text, params = []) => (await client.query(text, [...params])).rows,
-      exec: async (script) => void (await client.query(script)),
-    };
+    const session = clientRunner(client);
     const began = performance.now();
     const done = await archivePartitions({
       session,

@@ -5,8 +5,7 @@ import { createAnchorBucket } from '../audit/anchors/anchor-bucket.js';
 import { archivePartitions } from '../audit/archive/archive-partitions.js';
 import { keyringFromConfig } from '../audit/chain/keys.js';
 import { openDatabase } from '../db/connect.js';
-import { createLogger } from '../logging/logger.js';
-import { loadOrExit } from './load.js';
+import { loadOrExit, quietLogger } from './load.js';
 import { EXIT, err, out } from './output.js';
 
 export interface ArchiveFlags {
@@ -39,10 +38,7 @@ export async function auditArchiveCommand(flags: ArchiveFlags): Promise<number> 
     );
     return EXIT.usage;
   }
-  const logger = createLogger({
-    ...config,
-    logging: { ...config.logging, format: 'json', level: 'warn' },
-  });
+  const logger = quietLogger(config);
   const opened = await openDatabase(config, logger);
   const session = await opened.openMigrationSession();
   try {

@@ -13,8 +13,7 @@ import {
 } from '../audit/verify/verify-audit.js';
 import type { Config } from '../config/types.js';
 import { openDatabase } from '../db/connect.js';
-import { createLogger, type Logger } from '../logging/logger.js';
-import { loadOrExit } from './load.js';
+import { loadOrExit, quietLogger } from './load.js';
 import { EXIT, err, out } from './output.js';
 
 export interface VerifyFlags {
@@ -25,10 +24,6 @@ export interface VerifyFlags {
   readonly quiet?: boolean;
   /** Verify the demo's chain: the configuration `serve --demo` (npm start) loads, same data dir. */
   readonly demo?: boolean;
-}
-
-function quietLogger(config: Config): Logger {
-  return createLogger({ ...config, logging: { ...config.logging, format: 'json', level: 'warn' } });
 }
 
 /** The embedded database of one data dir opens in one process only (embedded-lock.ts). */

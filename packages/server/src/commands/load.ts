@@ -3,6 +3,7 @@
 import { type DemoPlan, planDemo } from '../config/demo-env.js';
 import { formatProblems, loadConfig, modeOf } from '../config/load-config.js';
 import type { Config } from '../config/types.js';
+import { createLogger, type Logger } from '../logging/logger.js';
 import { withDotEnv } from './env-file.js';
 import { EXIT, err } from './output.js';
 
@@ -29,4 +30,9 @@ export function loadOrExit(
     process.exit(EXIT.usage);
   }
   return { config: result.config, demo: plan, warnings, rawEnv: plan?.env ?? base };
+}
+
+/** The logger of a one-shot command: JSON, warnings and errors only (stdout is its report). */
+export function quietLogger(config: Config): Logger {
+  return createLogger({ ...config, logging: { ...config.logging, format: 'json', level: 'warn' } });
 }

@@ -1,16 +1,12 @@
 // `rack-gateway-server migrate [--status]`.
 import { openDatabase } from '../db/connect.js';
 import { migrate, migrationStatus } from '../db/migrate.js';
-import { createLogger } from '../logging/logger.js';
-import { loadOrExit } from './load.js';
+import { loadOrExit, quietLogger } from './load.js';
 import { EXIT, err, out } from './output.js';
 
 export async function migrateCommand(options: { status?: boolean }): Promise<number> {
   const { config } = loadOrExit();
-  const logger = createLogger({
-    ...config,
-    logging: { ...config.logging, format: 'json', level: 'warn' },
-  });
+  const logger = quietLogger(config);
   const opened = await openDatabase(config, logger);
   const session = await opened.openMigrationSession();
   try {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import type { Config } from '../config/types.js';
 import type { Logger } from '../logging/logger.js';
-import type { Database } from './database.js';
+import type { Database, SqlRunner } from './database.js';
 import { acquireDataDirLock } from './embedded-lock.js';
 import type { MigrationSession } from './migrate.js';
 import { openPglite } from './pglite.js';
@@ -14,6 +14,18 @@ export interface OpenedDatabase {
   readonly db: Database;
   /** Opens a single-connection session for migrations (DATABASE_MIGRATION_URL on PostgreSQL). */
   openMigrationSession(): Promise<MigrationSession>;
+}
+
+/** One connection as a SqlRunner: what a session that opens its own transactions needs. */
+export function clientRunner(client: pg.Client): SqlRunner {
+  return {
+    async query<T extends Record<string, unknown>>(text: string, params: readonly unknown[] = []) {
+      return (await client.query(text, [...params])).rows as T[];
+    },
+    async exec(script: string) {
+      await client.query(script);
+    },
+  };
 }
 
 export async function openDatabase(config: Config, logger: Logger): Promise<OpenedDatabase> {
@@ -32,15 +44,7 @@ export async function openDatabase(config: Config, logger: Logger): Promise<Open
         await client.connect();
         return {
           runtimeRole: runtime[0]?.role ?? '',
-          async query<T extends Record<string, unknown>>(
-            text: string,
-            params: readonly unknown[] = [],
-          ) {
-            return (await client.query(text, params as unknown[])).rows as T[];
-          },
-          async exec(script: string) {
-            await client.query(script);
-          },
+          ...clientRunner(client),
           release: () => client.end(),
         };
       },

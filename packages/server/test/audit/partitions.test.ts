@@ -11,6 +11,7 @@ import type { ChainWriter } from '../../src/audit/chain/chain-writer.js';
 import type { ChainAuditLog } from '../../src/audit/chain-audit-log.js';
 import { chainAuditLog } from '../../src/audit/chain-audit-log.js';
 import { verifyAudit, verifyExitCode } from '../../src/audit/verify/verify-audit.js';
+import { clientRunner } from '../../src/db/connect.js';
 import type { SqlRunner } from '../../src/db/database.js';
 import { systemClock } from '../../src/lib/clock.js';
 import { createTestDb, type TestDatabase } from '../support/test-db.js';
@@ -121,15 +122,7 @@ async function ownerSession(): Promise<{ session: SqlRunner; close: () => Promis
   if (tdb.url === null) return { session: tdb.db, close: async () => undefined };
   const client = new pg.Client({ connectionString: tdb.url });
   await client.connect();
-  return {
-    session: {
-      query: async (text, params = []) => (await client.query(text, [...params])).rows,
-      exec: async (script) => {
-        await client.query(script);
-      },
-    },
-    close: () => client.end(),
-  };
+  return { session: clientRunner(client), close: () => client.end() };
 }
 
 describe.skipIf(!motoAvailable())('archiving old partitions to the anchor bucket', () => {
